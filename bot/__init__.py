@@ -1,0 +1,1 @@
+"""Cornerstones: partners' voice gathered against the Four Cornerstones self-evaluation tool."""

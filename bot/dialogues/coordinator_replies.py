@@ -1,0 +1,132 @@
+"""/prompts and /replies: what was asked, and what partners said back, under pseudonyms only.
+
+Replies are shown as the exports show them: "Parent carer 12", never a name, with e-mail
+addresses and phone numbers masked. Words flagged for the safeguarding lead and not released
+are shown to leads only. A long list comes a page at a time, each page within one message.
+"""
+
+from __future__ import annotations
+
+from bot.dialogues.coordinator_prompts import REACH_KEYS
+from bot.dialogues.coordinator_turn import CoordinatorTurn
+from bot.dialogues.replies import Button, Reply
+from bot.export.privacy import mask, pseudonym
+from bot.state import coordination
+from bot.state.coordination import PromptReply, Reach
+
+LISTED_PROMPTS = 15
+EXCERPT = 80
+PAGE_BUDGET = 3500  # characters of replies per message: Telegram allows 4096 with the heading
+LONGEST_REPLY = 1500  # a longer reply is cut here; the export has it whole
+MEDIA = {
+    "voice": "media.voice",
+    "photo": "media.photo",
+    "document": "media.document",
+    "video": "media.video",
+    "audio": "media.audio",
+}
+
+
+async def list_prompts(turn: CoordinatorTurn, _: str | None) -> None:
+    found = await coordination.prompts_with_replies(
+        turn.session, turn.organisation.id, LISTED_PROMPTS
+    )
+    if not found:
+        turn.say("coordinator.prompts.none")
+        return
+    lines = [
+        turn.text(
+            "coordinator.prompts.line",
+            number=prompt.id,
+            date=turn.day(prompt.created_at),
+            who=turn.text(REACH_KEYS[Reach(prompt.audience)])
+            if prompt.audience in set(Reach)
+            else prompt.audience,
+            replies=count,
+            excerpt=_cut(" ".join(prompt.text.split()), EXCERPT),
+        )
+        for prompt, count in found
+    ]
+    turn.say("coordinator.prompts.list", lines="\n\n".join(lines))
+
+
+async def replies(turn: CoordinatorTurn, argument: str | None) -> None:
+    wanted = (argument or "").strip().lstrip("#")
+    if not wanted.isdigit():
+        turn.say("coordinator.replies.which")
+        return
+    prompt = await coordination.find_prompt(turn.session, turn.organisation.id, int(wanted))
+    if prompt is None:  # another organisation's prompt looks exactly like one that never was
+        turn.say("coordinator.replies.unknown", number=wanted[:12])
+        return
+    pages = await _pages(turn, prompt.id)
+    if len(pages) == 1:
+        turn.reply(Reply(pages[0]))
+        return
+    turn.start("read_replies", prompt=prompt.id, page=0)
+    turn.reply(await page_question(turn))
+
+
+async def page_question(turn: CoordinatorTurn) -> Reply:
+    pages = await _pages(turn, int(turn.position["prompt"]))
+    page = min(int(turn.position.get("page", 0)), len(pages) - 1)
+    paging: list[Button] = []
+    if page > 0:
+        paging.append(turn.button(turn.text("coordinator.buttons.previous"), "pg", page - 1))
+    if page < len(pages) - 1:
+        paging.append(turn.button(turn.text("coordinator.buttons.next"), "pg", page + 1))
+    footer = turn.text("coordinator.replies.page", page=page + 1, pages=len(pages))
+    return Reply(f"{pages[page]}\n\n{footer}", (tuple(paging),))
+
+
+async def turn_page(turn: CoordinatorTurn, argument: str | None) -> bool:
+    if argument is None or not argument.isdigit():
+        return False
+    turn.reposition(page=int(argument))
+    turn.outcome.update_source = await page_question(turn)
+    return True
+
+
+async def _pages(turn: CoordinatorTurn, prompt_id: int) -> list[str]:
+    prompt = await coordination.find_prompt(turn.session, turn.organisation.id, prompt_id)
+    assert prompt is not None  # found before the first page; prompts are never deleted alone
+    said = await coordination.replies_to(turn.session, turn.organisation.id, prompt_id)
+    heading = turn.text(
+        "coordinator.replies.heading",
+        number=prompt.id,
+        question=_cut(" ".join(prompt.text.split()), EXCERPT * 2),
+        count=len(said),
+    )
+    if not said:
+        return [f"{heading}\n\n{turn.text('coordinator.replies.none')}"]
+    pages: list[str] = []
+    page: list[str] = []
+    size = 0
+    for entry in (_entry(turn, reply) for reply in said):
+        if page and size + len(entry) > PAGE_BUDGET:
+            pages.append("\n\n".join([heading, *page]))
+            page, size = [], 0
+        page.append(entry)
+        size += len(entry) + 2
+    pages.append("\n\n".join([heading, *page]))
+    return pages
+
+
+def _entry(turn: CoordinatorTurn, reply: PromptReply) -> str:
+    who = pseudonym(reply.role, reply.number)
+    if reply.held_back and not turn.coordinator.safeguarding_lead:
+        return f"{who}: {turn.text('coordinator.replies.held_back')}"
+    words = _cut(mask(reply.text), LONGEST_REPLY) if reply.text else ""
+    if reply.kind == "text":
+        said = f"“{words}”"
+    else:
+        media = turn.text(
+            "coordinator.replies.media", kind=turn.text(MEDIA.get(reply.kind, "media.document"))
+        )
+        said = f"{media} “{words}”" if words else media
+    flag = f" {turn.text('coordinator.replies.flagged')}" if reply.held_back else ""
+    return f"{who}: {said}{flag}"
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -1,0 +1,59 @@
+"""Opening the database: one engine per process, one session per event."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+SessionFactory = async_sessionmaker[AsyncSession]
+
+
+def is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+def open_engine(url: str, **options: Any) -> AsyncEngine:
+    """An engine set up for this project; SQLite gets WAL, foreign keys and a busy timeout."""
+    if is_sqlite(url):
+        _ensure_sqlite_folder(url)
+        engine = create_async_engine(url, **options)
+        _prepare_sqlite(engine)
+        return engine
+    return create_async_engine(url, pool_pre_ping=True, **options)
+
+
+def session_factory(engine: AsyncEngine) -> SessionFactory:
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def _ensure_sqlite_folder(url: str) -> None:
+    path = url.split(":///", 1)[-1]
+    if path and ":memory:" not in path:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _prepare_sqlite(engine: AsyncEngine) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide when a transaction begins (see "begin").
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def on_begin(connection: Any) -> None:
+        # Take the write lock up front: two events that read then write would otherwise
+        # deadlock on the lock upgrade, and one would fail with "database is locked".
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
