@@ -13,7 +13,10 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from bot.state.sqlite_in_place import InPlaceSQLite
+
 SessionFactory = async_sessionmaker[AsyncSession]
+LOCK_PATIENCE = 10.0  # seconds an SQLite statement waits for another connection's lock
 
 
 def is_sqlite(url: str) -> bool:
@@ -21,10 +24,15 @@ def is_sqlite(url: str) -> bool:
 
 
 def open_engine(url: str, **options: Any) -> AsyncEngine:
-    """An engine set up for this project; SQLite gets WAL, foreign keys and a busy timeout."""
+    """An engine set up for this project. SQLite gets WAL, foreign keys, and statements run
+    on the event loop, waiting for another connection's lock up to 10 s on a worker thread
+    (see `sqlite_in_place`)."""
     if is_sqlite(url):
         _ensure_sqlite_folder(url)
-        engine = create_async_engine(url, **options)
+        connect_args = {"timeout": LOCK_PATIENCE, **options.pop("connect_args", {})}
+        engine = create_async_engine(
+            url, module=InPlaceSQLite(), connect_args=connect_args, **options
+        )
         _prepare_sqlite(engine)
         return engine
     return create_async_engine(url, pool_pre_ping=True, **options)
@@ -48,7 +56,6 @@ def _prepare_sqlite(engine: AsyncEngine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
