@@ -64,6 +64,8 @@ class MessageWords:
         return "\n".join(lines)
 
     def summary(self, kind: str, progress: BroadcastProgress) -> str:
+        if not progress.total:
+            return self.messages.text("broadcast.summary.nobody", kind=self._kind(kind))
         parts = [
             self.messages.text(
                 "broadcast.summary.sent",
@@ -126,6 +128,8 @@ class Reporter:
             ).all()
             under_way = [(b, c, await broadcast_progress(session, b.id)) for b, c in rows]
         for broadcast, coordinator, progress in under_way:
+            if not progress.started:
+                continue  # scheduled, and not yet addressed: the worker does that first
             reachable = coordinator if coordinator and coordinator.unreachable_at is None else None
             if progress.finished:
                 await self._finish(broadcast, reachable, progress)

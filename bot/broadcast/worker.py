@@ -3,7 +3,8 @@
 One loop claims what may go now (as many messages as it has tokens and free slots for) and
 hands each to a task that sends it and records the answer; up to `in_flight` sends are under
 way at once, so Telegram's answer time does not cap the rate. Between claims it keeps the
-co-ordinators' progress messages up to date.
+co-ordinators' progress messages up to date, and addresses the scheduled sends that have fallen
+due (`outbox_schedule.release_due`: to whoever is in their audience by then).
 
 Exactly once, and where it is not: a message is marked sending (committed) immediately before
 its request and sent (committed) as soon as the answer comes. A worker killed between the two
@@ -34,6 +35,7 @@ from bot.broadcast.transactions import Transactions
 from bot.content import default_content
 from bot.dialogues.prompts import prompt_delivered
 from bot.state import outbox_claims as claims
+from bot.state import outbox_schedule
 from bot.state.database import SessionFactory
 from bot.state.outbox import ALERT
 from bot.state.outbox_claims import Claimed
@@ -45,6 +47,7 @@ RECORD_ATTEMPTS = 3  # a database hiccup after a send should not turn it into an
 RECORD_BATCH = 8
 SHORTEST_WAIT = 0.01  # seconds: due work that could not be claimed (locked by another worker)
 ALERTS_EVERY = 1.0  # seconds between looks for alerts ahead of a broadcast's queue (one query)
+RELEASE_EVERY = 1.0  # seconds between looks for scheduled sends now due, while busy sending
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,7 @@ class BroadcastWorker:
         self._next_report = float("-inf")
         self._next_recovery = float("-inf")
         self._next_alert_look = float("-inf")
+        self._next_release = float("-inf")
 
     def nudge(self) -> None:
         """Look for work now (something was just enqueued in this process)."""
@@ -153,6 +157,19 @@ class BroadcastWorker:
                 )
             if judged or again:
                 log.warning("broadcast_recovered uncertain=%d sent_again=%d", judged, again)
+        # Before the report: a send just addressed is reported as starting, not as empty.
+        if report_now or now >= self._next_release:
+            self._next_release = now + RELEASE_EVERY
+            async with self.transaction() as session:
+                released = await outbox_schedule.release_due(session, now=self.clock.now())
+            for one in released:
+                log.info(
+                    "broadcast_released id=%d kind=%s partners=%d spaced=%d",
+                    one.broadcast_id,
+                    one.kind,
+                    one.partners,
+                    one.spaced,
+                )
         if report_now or now >= self._next_report:
             self._next_report = now + self.settings.progress_every
             await self.reporter.report()

@@ -30,6 +30,9 @@ class Stage(StrEnum):
     PROMPT_STATEMENT = "prompt_statement"  # which statement replies count for, if any
     PROMPT_CONFIRM = "prompt_confirm"  # a preview, and how many it will reach
     REMIND = "remind"  # /remind: who to remind
+    SCHEDULE_WHEN = "schedule_when"  # a prompt or reminder for later: when, typed
+    SCHEDULE_CONFIRM = "schedule_confirm"  # that time in plain words: schedule it?
+    SCHEDULED = "scheduled"  # /scheduled: the sends waiting, each with a button to stop it
     EXPORT = "export"  # /export: which format
     REPLIES = "replies"  # /replies: one prompt's replies, a page at a time
 
@@ -64,6 +67,17 @@ TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": "change_audience", "source": Stage.PROMPT_CONFIRM, "dest": Stage.PROMPT_AUDIENCE},
     # Reminders, exports, replies.
     {"trigger": "remind", "source": ANYWHERE, "dest": Stage.REMIND},
+    # Sending later: from a prompt's preview, or a reminder's group; the words are kept.
+    {
+        "trigger": "schedule",
+        "source": [Stage.PROMPT_CONFIRM, Stage.REMIND],
+        "dest": Stage.SCHEDULE_WHEN,
+    },
+    {"trigger": "choose_time", "source": Stage.SCHEDULE_WHEN, "dest": Stage.SCHEDULE_CONFIRM},
+    {"trigger": "change_time", "source": Stage.SCHEDULE_CONFIRM, "dest": Stage.SCHEDULE_WHEN},
+    {"trigger": "back_to_preview", "source": Stage.SCHEDULE_WHEN, "dest": Stage.PROMPT_CONFIRM},
+    {"trigger": "back_to_remind", "source": Stage.SCHEDULE_WHEN, "dest": Stage.REMIND},
+    {"trigger": "list_scheduled", "source": ANYWHERE, "dest": Stage.SCHEDULED},
     {"trigger": "export", "source": ANYWHERE, "dest": Stage.EXPORT},
     {"trigger": "read_replies", "source": ANYWHERE, "dest": Stage.REPLIES},
     # Every errand ends, done or cancelled, back at idle.

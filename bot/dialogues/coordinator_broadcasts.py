@@ -12,7 +12,7 @@ from datetime import timedelta
 from bot.dialogues.coordinator_turn import CoordinatorTurn
 from bot.dialogues.replies import Reply
 from bot.state import outbox
-from bot.state.models import Broadcast, utcnow
+from bot.state.models import Broadcast
 
 # Sooner than this is "now": the worker picks a due broadcast up within seconds.
 NOW = timedelta(minutes=1)
@@ -25,6 +25,7 @@ async def broadcast(
     partner_ids: Sequence[int],
     reply: Reply,
     prompt_id: int | None = None,
+    audience: str | None = None,
 ) -> Broadcast | None:
     """Queue `reply` for each partner; None when there is nobody to send it to."""
     if not partner_ids:
@@ -38,12 +39,14 @@ async def broadcast(
         partner_ids=list(partner_ids),
         reply=reply,
         prompt_id=prompt_id,
+        now=turn.now(),
+        audience=audience,
     )
 
 
 def when_it_would_go(turn: CoordinatorTurn) -> str:
     """For a preview: an empty string now, or when the quiet hours end."""
-    now = utcnow()
+    now = turn.now()
     at = outbox.next_sending_time(turn.organisation, now)
     if at <= now + NOW:
         return ""
@@ -54,7 +57,7 @@ def going_out(turn: CoordinatorTurn, sent: Broadcast | None, count: int) -> str:
     """After queueing: how many, and when."""
     if sent is None or not count:
         return turn.text("coordinator.sending.nobody")
-    if sent.scheduled_for > utcnow() + NOW:
+    if sent.scheduled_for > turn.now() + NOW:
         return turn.text(
             "coordinator.sending.later", count=count, time=turn.local(sent.scheduled_for)
         )

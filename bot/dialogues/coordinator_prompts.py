@@ -1,7 +1,8 @@
 """/prompt: a co-ordinator's question to partners, from its words to the outbox.
 
 Words, then who it goes to, then (optionally) the statement its replies count for, then a
-preview with the number of people it will reach. Replies come back as evidence on the partner's
+preview with the number of people it will reach: send it now, or later (`coordinator_schedule`,
+which goes on from this preview with the words kept). Replies come back as evidence on the partner's
 side (`dialogues/prompts.py`); /prompts and /replies read them.
 """
 
@@ -172,6 +173,7 @@ async def preview(turn: CoordinatorTurn) -> Reply:
         ).strip(),
         (
             (turn.button(turn.text("coordinator.buttons.send"), "send"),),
+            (turn.button(turn.text("coordinator.buttons.send_later"), "later"),),
             (turn.button(turn.text("coordinator.buttons.change_audience"), "aud"),),
             *turn.cancel_row(),
         ),
@@ -216,6 +218,7 @@ async def send(turn: CoordinatorTurn, _: str | None) -> bool:
         partner_ids,
         for_partners(turn, stored.text, stored.id),
         stored.id,
+        audience=reach.value,
     )
     turn.audit(
         "prompt.sent",

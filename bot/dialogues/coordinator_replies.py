@@ -11,7 +11,7 @@ from bot.dialogues.coordinator_prompts import REACH_KEYS
 from bot.dialogues.coordinator_turn import CoordinatorTurn
 from bot.dialogues.replies import Button, Reply
 from bot.export.privacy import mask, pseudonym
-from bot.state import coordination
+from bot.state import coordination, outbox_schedule
 from bot.state.coordination import PromptReply, Reach
 
 LISTED_PROMPTS = 15
@@ -34,19 +34,36 @@ async def list_prompts(turn: CoordinatorTurn, _: str | None) -> None:
     if not found:
         turn.say("coordinator.prompts.none")
         return
-    lines = [
-        turn.text(
-            "coordinator.prompts.line",
-            number=prompt.id,
-            date=turn.day(prompt.created_at),
-            who=turn.text(REACH_KEYS[Reach(prompt.audience)])
+    waiting = {
+        send.prompt_id: send.at
+        for send in await outbox_schedule.scheduled_sends(turn.session, turn.organisation.id)
+    }
+    lines = []
+    for prompt, count in found:
+        who = (
+            turn.text(REACH_KEYS[Reach(prompt.audience)])
             if prompt.audience in set(Reach)
-            else prompt.audience,
-            replies=count,
-            excerpt=_cut(" ".join(prompt.text.split()), EXCERPT),
+            else prompt.audience
         )
-        for prompt, count in found
-    ]
+        excerpt = _cut(" ".join(prompt.text.split()), EXCERPT)
+        if prompt.id in waiting:  # not asked yet: when it will be, instead of replies
+            line = turn.text(
+                "coordinator.prompts.line_scheduled",
+                number=prompt.id,
+                when=turn.local(waiting[prompt.id]),
+                who=who,
+                excerpt=excerpt,
+            )
+        else:
+            line = turn.text(
+                "coordinator.prompts.line",
+                number=prompt.id,
+                date=turn.day(prompt.created_at),
+                who=who,
+                replies=count,
+                excerpt=excerpt,
+            )
+        lines.append(line)
     turn.say("coordinator.prompts.list", lines="\n\n".join(lines))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -14,13 +15,19 @@ from bot.content import Content, Framework
 from bot.dialogues.coordinator import Stage, advance
 from bot.dialogues.replies import Button, Event, Outcome, Reply
 from bot.state.database import SessionFactory
-from bot.state.models import AuditEntry, Coordinator, Organisation, Round
+from bot.state.models import AuditEntry, Coordinator, Organisation, Round, utcnow
 from bot.state.organisations import open_round
 
 Keyboard = tuple[tuple[Button, ...], ...]
 InviteLink = Callable[[str], str]  # an invite's token → the link that opens the bot with it
 # Work done once the event's transaction has committed (an export reads with its own sessions).
 AfterCommit = Callable[[SessionFactory, Content], Awaitable[Reply]]
+
+
+# What time it is in a co-ordinator's errands ("Monday" is the Monday after it; "in 2 hours").
+# The engine takes no clock of its own, so a test that needs a fixed "now" sets this around the
+# events it plays (see tests/test_coordinator_schedule.py).
+ERRAND_CLOCK: ContextVar[Callable[[], datetime]] = ContextVar("errand_clock", default=utcnow)
 
 
 def placeholder_link(token: str) -> str:
@@ -100,17 +107,39 @@ class CoordinatorTurn:
     async def open_round(self) -> Round | None:
         return await open_round(self.session, self.organisation.id)
 
+    def now(self) -> datetime:
+        return ERRAND_CLOCK.get()()
+
     def local(self, when: datetime) -> str:
         """A time as the organisation reads it: 'Tue 4 Mar, 08:00'."""
-        moment = when.astimezone(self._zone())
+        moment = when.astimezone(self.zone())
         return f"{moment:%a} {moment.day} {moment:%b}, {moment:%H:%M}"
+
+    def moment(self, when: datetime) -> str:
+        """A time in words, for a confirmation: 'Monday 30 November at 09:00' (with the year
+        when it is not this year's)."""
+        zone = self.zone()
+        moment = when.astimezone(zone)
+        weekday, day, month, time = f"{moment:%A}", moment.day, f"{moment:%B}", f"{moment:%H:%M}"
+        if moment.year != self.now().astimezone(zone).year:
+            return self.text(
+                "coordinator.schedule.moment_in_year",
+                weekday=weekday,
+                day=day,
+                month=month,
+                year=moment.year,
+                time=time,
+            )
+        return self.text(
+            "coordinator.schedule.moment", weekday=weekday, day=day, month=month, time=time
+        )
 
     def day(self, when: datetime) -> str:
         """A date as the organisation reads it: '4 Mar 2026'."""
-        moment = when.astimezone(self._zone())
+        moment = when.astimezone(self.zone())
         return f"{moment.day} {moment:%b %Y}"
 
-    def _zone(self) -> ZoneInfo:
+    def zone(self) -> ZoneInfo:
         try:
             return ZoneInfo(self.organisation.time_zone)
         except (ZoneInfoNotFoundError, ValueError):

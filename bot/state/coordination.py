@@ -22,6 +22,7 @@ from bot.state.models import (
     EvidenceIndicator,
     Invite,
     Journey,
+    Organisation,
     Partner,
     Prompt,
     Rating,
@@ -170,11 +171,21 @@ class Reminding:
     spaced: int  # left out: reminded fewer than `every` days ago
 
 
+def reminder_spacing(organisation: Organisation) -> timedelta:
+    """Each partner gets at most one reminder in this long, whoever sends it."""
+    return timedelta(days=max(1, organisation.reminder_every_days))
+
+
 async def due_for_reminder(
-    session: AsyncSession, organisation_id: int, round_id: int, reach: Reach, every: timedelta
+    session: AsyncSession,
+    organisation_id: int,
+    round_id: int,
+    reach: Reach,
+    every: timedelta,
+    now: datetime | None = None,
 ) -> Reminding:
     everyone = _audience(organisation_id, round_id, reach)
-    since = utcnow() - every
+    since = (now or utcnow()) - every
     rested = (Partner.last_reminded_at.is_(None)) | (Partner.last_reminded_at <= since)
     due = list(await session.scalars(everyone.where(rested).order_by(Partner.id)))
     total = await session.scalar(select(func.count()).select_from(everyone.subquery()))

@@ -287,6 +287,9 @@ class Broadcast(Base):
     )
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(16))  # prompt, reminder
+    # Who it is for (a coordination.Reach): a scheduled send finds its partners by this when it
+    # goes (bot/state/outbox_schedule.py).
+    audience: Mapped[str | None] = mapped_column(String(32), default=None)
     prompt_id: Mapped[int | None] = mapped_column(
         ForeignKey("prompts.id", ondelete="CASCADE"), default=None
     )

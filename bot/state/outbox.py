@@ -6,7 +6,8 @@ added to the caller's transaction and so is stored exactly when what caused it i
 Replies to a partner's own messages never come here: they are sent as the partner's event ends.
 
 Quiet hours belong to the organisation, in its own time zone: a broadcast enqueued inside them
-waits for their end; an alert does not wait.
+waits for their end; an alert does not wait. A broadcast a co-ordinator schedules for later is
+held here as one unaddressed row until its time (`bot.state.outbox_schedule`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ _CHUNK = 1000  # ids per IN (…) list: well inside every database's limit on pa
 
 
 class Status(StrEnum):
+    SCHEDULED = "scheduled"  # a scheduled broadcast's words, held until not_before, to nobody yet
     PENDING = "pending"  # waiting for not_before, or for a worker
     SENDING = "sending"  # a worker is sending it now; its lease says until when at the latest
     SENT = "sent"
@@ -46,6 +48,7 @@ class BroadcastProgress:
     unreachable: int = 0
     uncertain: int = 0
     failed: int = 0
+    scheduled: int = 0  # held until its time: not addressed to anyone yet
 
     @property
     def total(self) -> int:
@@ -53,8 +56,12 @@ class BroadcastProgress:
         return self.sent + self.waiting + self.unreachable + self.uncertain + self.failed
 
     @property
+    def started(self) -> bool:
+        return self.scheduled == 0
+
+    @property
     def finished(self) -> bool:
-        return self.waiting == 0
+        return self.waiting == 0 and self.started
 
 
 def next_sending_time(organisation: Organisation, when: datetime) -> datetime:
@@ -93,12 +100,13 @@ async def enqueue_broadcast(
     prompt_id: int | None = None,
     scheduled_for: datetime | None = None,
     now: datetime | None = None,
+    audience: str | None = None,
 ) -> Broadcast:
     """One message to each partner, stored with its broadcast in the caller's transaction.
 
     It goes at `scheduled_for` (or now), or at the end of quiet hours if that falls inside
     them. Partners not in the organisation (or gone since) are left out; `Broadcast.total`
-    counts who is in. The caller commits.
+    counts who is in. `audience` records who it was for. The caller commits.
     """
     if kind not in KINDS:
         raise ValueError(f"a broadcast is one of {sorted(KINDS)}, not {kind!r}")
@@ -108,33 +116,57 @@ async def enqueue_broadcast(
         organisation_id=organisation.id,
         round_id=round_id,
         kind=kind,
+        audience=audience,
         prompt_id=prompt_id,
         coordinator_id=coordinator_id,
         scheduled_for=starts,
     )
     session.add(broadcast)
     await session.flush()
+    await address_broadcast(
+        session,
+        broadcast,
+        partner_ids,
+        text=reply.text,
+        buttons=buttons,
+        not_before=starts,
+        created=now or utcnow(),
+    )
+    return broadcast
+
+
+async def address_broadcast(
+    session: AsyncSession,
+    broadcast: Broadcast,
+    partner_ids: Sequence[int],
+    *,
+    text: str,
+    buttons: dict[str, Any],
+    not_before: datetime,
+    created: datetime,
+) -> list[int]:
+    """A pending message of the broadcast to each of its organisation's partners named; the
+    partners it went to, also counted in `Broadcast.total`."""
     wanted = list(dict.fromkeys(partner_ids))
     members: list[int] = []
     for first in range(0, len(wanted), _CHUNK):
         chunk = wanted[first : first + _CHUNK]
         found = await session.scalars(
             select(Partner.id).where(
-                Partner.id.in_(chunk), Partner.organisation_id == organisation.id
+                Partner.id.in_(chunk), Partner.organisation_id == broadcast.organisation_id
             )
         )
         members += sorted(found)
-    created = now or utcnow()
     if members:
         rows = [
             {
-                "organisation_id": organisation.id,
+                "organisation_id": broadcast.organisation_id,
                 "broadcast_id": broadcast.id,
                 "partner_id": partner_id,
-                "purpose": kind,
-                "text": reply.text,
+                "purpose": broadcast.kind,
+                "text": text,
                 "buttons": buttons,
-                "not_before": starts,
+                "not_before": not_before,
                 "status": Status.PENDING.value,
                 "attempts": 0,
                 "created_at": created,
@@ -144,7 +176,7 @@ async def enqueue_broadcast(
         await session.execute(insert(OutboxMessage), rows)
     broadcast.total = len(members)
     await session.flush()
-    return broadcast
+    return members
 
 
 async def enqueue_alert(
@@ -186,6 +218,7 @@ async def broadcast_progress(session: AsyncSession, broadcast_id: int) -> Broadc
         unreachable=counts.get(Status.UNREACHABLE, 0),
         uncertain=counts.get(Status.UNCERTAIN, 0),
         failed=counts.get(Status.FAILED, 0),
+        scheduled=counts.get(Status.SCHEDULED, 0),
     )
 
 

@@ -287,7 +287,9 @@ async def recover_expired(
 
 
 async def next_due(session: AsyncSession) -> datetime | None:
-    """When the earliest waiting message may go, to sleep until then."""
+    """When the earliest waiting message may go (or scheduled one is due), to sleep until then."""
     return await session.scalar(
-        select(func.min(OutboxMessage.not_before)).where(OutboxMessage.status == Status.PENDING)
+        select(func.min(OutboxMessage.not_before)).where(
+            OutboxMessage.status.in_([Status.PENDING, Status.SCHEDULED])
+        )
     )

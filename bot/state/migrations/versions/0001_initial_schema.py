@@ -337,6 +337,7 @@ def upgrade() -> None:
         sa.Column("organisation_id", sa.Integer(), nullable=False),
         sa.Column("round_id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("audience", sa.String(length=32), nullable=True),
         sa.Column("prompt_id", sa.Integer(), nullable=True),
         sa.Column("coordinator_id", sa.Integer(), nullable=True),
         sa.Column("progress_message", sa.String(length=64), nullable=True),
