@@ -24,7 +24,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "content"
 
 MESSAGE_METHODS = {"text", "say"}
 # Looked up by name at run time (the Telegram commands menu), so never a literal in the code.
-DYNAMIC_SECTIONS = {"commands"}
+DYNAMIC_SECTIONS = {"commands", "coordinator_commands"}
 
 
 @dataclass(frozen=True)

@@ -67,12 +67,14 @@ async def test_the_loop_keeps_working_while_another_writer_holds_the_lock(tmp_pa
     try:
         await make_table(engine)
         ticks = 0
-        stop_ticking = asyncio.Event()
+        stop_ticking, ticked_a_while = asyncio.Event(), asyncio.Event()
 
         async def ticker() -> None:  # another partner's work, which must not stall
             nonlocal ticks
             while not stop_ticking.is_set():
                 ticks += 1
+                if ticks == 1000:
+                    ticked_a_while.set()
                 await asyncio.sleep(0)
 
         with held_elsewhere(path) as other:
@@ -83,8 +85,7 @@ async def test_the_loop_keeps_working_while_another_writer_holds_the_lock(tmp_pa
                     await connection.execute(text("INSERT INTO said VALUES ('kept')"))
 
             writing = asyncio.create_task(write())
-            while ticks < 1000:  # the loop runs on while the writer waits for the lock
-                await asyncio.sleep(0)
+            await ticked_a_while.wait()  # the loop runs on while the writer waits for the lock
             assert not writing.done()
             other.execute("COMMIT")  # the other process finishes; the waiting write goes in
             await asyncio.wait_for(writing, timeout=10)

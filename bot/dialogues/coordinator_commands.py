@@ -19,6 +19,7 @@ from bot.dialogues import (
     coordinator_remind,
     coordinator_replies,
     coordinator_rounds,
+    coordinator_schedule,
     coordinator_status,
     coordinator_team,
 )
@@ -78,12 +79,14 @@ async def dispatch(turn: CoordinatorTurn) -> None:
         await coordinator_prompts.written(turn, event.text or "")
     elif event.kind is EventKind.TEXT and turn.stage is Stage.NAMING_ROUND:
         await coordinator_rounds.named(turn, event.text or "")
+    elif event.kind is EventKind.TEXT and turn.stage is Stage.SCHEDULE_WHEN:
+        await coordinator_schedule.typed(turn, event.text or "")
     elif turn.stage is Stage.IDLE:
         turn.say("coordinator.idle_words")
     else:
         turn.say(
             "coordinator.prompt.words_only"
-            if turn.stage in (Stage.PROMPT_TEXT, Stage.NAMING_ROUND)
+            if turn.stage in (Stage.PROMPT_TEXT, Stage.NAMING_ROUND, Stage.SCHEDULE_WHEN)
             else "coordinator.use_buttons"
         )
         await ask_again(turn)
@@ -115,10 +118,12 @@ async def _button(turn: CoordinatorTurn, data: str) -> None:
 
 async def _hello(turn: CoordinatorTurn, _: str | None) -> None:
     turn.say("coordinator.hello", organisation=turn.organisation.name)
+    turn.outcome.coordinator_menu = True  # one who joined before there was such a menu
 
 
 async def _help(turn: CoordinatorTurn, _: str | None) -> None:
     turn.say("coordinator.help")
+    turn.outcome.coordinator_menu = True
 
 
 async def _cancel(turn: CoordinatorTurn, _: str | None) -> None:
@@ -131,7 +136,7 @@ async def _cancel(turn: CoordinatorTurn, _: str | None) -> None:
 
 async def _close(turn: CoordinatorTurn, _: str | None) -> bool:
     """The Cancel button of an errand, or the Done button under a list."""
-    if turn.stage in (Stage.INVITES, Stage.LEADS):
+    if turn.stage in (Stage.INVITES, Stage.LEADS, Stage.SCHEDULED):
         turn.outcome.chosen = turn.text("coordinator.buttons.done")
         turn.move("done")
         return True
@@ -158,6 +163,7 @@ COMMANDS: dict[str, Command] = {
     "prompts": coordinator_replies.list_prompts,
     "replies": coordinator_replies.replies,
     "remind": coordinator_remind.remind,
+    "scheduled": coordinator_schedule.list_scheduled,
     "export": coordinator_export.choose,
 }
 
@@ -176,7 +182,14 @@ BUTTONS: dict[tuple[Stage, str], Press] = {
     (Stage.PROMPT_STATEMENT, "none"): coordinator_prompts.untie,
     (Stage.PROMPT_CONFIRM, "send"): coordinator_prompts.send,
     (Stage.PROMPT_CONFIRM, "aud"): coordinator_prompts.change_audience,
+    (Stage.PROMPT_CONFIRM, "later"): coordinator_schedule.prompt_later,
     (Stage.REMIND, "who"): coordinator_remind.send,
+    (Stage.REMIND, "later"): coordinator_remind.later,
+    (Stage.REMIND, "when"): coordinator_schedule.reminder_later,
+    (Stage.SCHEDULE_WHEN, "back"): coordinator_schedule.back,
+    (Stage.SCHEDULE_CONFIRM, "ok"): coordinator_schedule.schedule_it,
+    (Stage.SCHEDULE_CONFIRM, "time"): coordinator_schedule.change_time,
+    (Stage.SCHEDULED, "stop"): coordinator_schedule.stop,
     (Stage.EXPORT, "fmt"): coordinator_export.make,
     (Stage.REPLIES, "pg"): coordinator_replies.turn_page,
     **{(stage, "x"): _close for stage in Stage if stage is not Stage.IDLE},
@@ -195,6 +208,9 @@ QUESTIONS: dict[Stage, Question] = {
     Stage.PROMPT_STATEMENT: coordinator_prompts.ask_statement,
     Stage.PROMPT_CONFIRM: coordinator_prompts.preview,
     Stage.REMIND: coordinator_remind.ask_who,
+    Stage.SCHEDULE_WHEN: coordinator_schedule.ask_when,
+    Stage.SCHEDULE_CONFIRM: coordinator_schedule.confirm_question,
+    Stage.SCHEDULED: coordinator_schedule.scheduled_question,
     Stage.EXPORT: coordinator_export.ask_format,
     Stage.REPLIES: coordinator_replies.page_question,
 }

@@ -50,6 +50,7 @@ async def stranger(session: AsyncSession, content: Content, event: Event) -> Out
             )
         )
         outcome.say(messages.text("coordinator.welcome", organisation=organisation.name))
+        outcome.coordinator_menu = True
         return outcome
     round_ = await open_round(session, organisation.id)
     if round_ is None:

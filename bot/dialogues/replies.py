@@ -90,6 +90,9 @@ class Outcome:
     update_source: Reply | None = None
     chosen: str | None = None
     duplicate: bool = False  # the event had been applied before; nothing changed
+    # This person is a co-ordinator (just joined, or asking what they can do): their chat's
+    # commands menu should offer the co-ordinator commands rather than the partners'.
+    coordinator_menu: bool = False
 
     def say(self, text: str, buttons: tuple[tuple[Button, ...], ...] = ()) -> None:
         self.replies.append(Reply(text, buttons))

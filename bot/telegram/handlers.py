@@ -25,6 +25,7 @@ from bot.dialogues.engine import Engine
 from bot.telegram.delivery import Delivery
 from bot.telegram.events import TRANSPORT, event_of
 from bot.telegram.logs import Pseudonyms, update_kind
+from bot.telegram.menu import set_coordinator_menu
 from bot.telegram.sending import Patience, Unreachable, persist
 
 Context = ContextTypes.DEFAULT_TYPE
@@ -98,6 +99,8 @@ class Handlers:
                 raise  # a reply Telegram refuses is our mistake: the error handler reports it
             except TelegramError as error:
                 result = f"undelivered:{type(error).__name__}"
+            if outcome.coordinator_menu and result == "ok":
+                await self._coordinator_menu(int(event.chat))
         log.info(
             "update kind=%s chat=%s result=%s replies=%d messages=%d ms=%.0f",
             event.kind.value,
@@ -107,6 +110,14 @@ class Handlers:
             sent,
             (time.monotonic() - started) * 1000,
         )
+
+    async def _coordinator_menu(self, chat_id: int) -> None:
+        """Best kept, not essential: without it the co-ordinator still has /help."""
+        messages = self.engine.content.messages
+        try:
+            await set_coordinator_menu(self.delivery.bot, chat_id, messages, self.patience)
+        except (TelegramError, Unreachable) as error:
+            log.warning("call_failed method=setMyCommands error=%s", type(error).__name__)
 
     async def blocked(self, update: Update, context: Context) -> None:
         """A partner blocked the bot: keep everything they said, stop writing to them."""
