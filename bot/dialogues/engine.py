@@ -76,6 +76,16 @@ class Engine:
     async def _handle(
         self, session: AsyncSession, event: Event, after_commit: list[AfterCommit]
     ) -> Outcome:
+        found = await partners.partner_in_round(session, event.transport, event.chat)
+        if found is None:
+            return await self._without_journey(session, event, after_commit)
+        partner, organisation, journey = found
+        return await self._apply(session, event, partner, organisation, journey)
+
+    async def _without_journey(
+        self, session: AsyncSession, event: Event, after_commit: list[AfterCommit]
+    ) -> Outcome:
+        """A co-ordinator, a stranger, or a partner whose round has closed or just opened."""
         partner = await partners.find_partner(session, event.transport, event.chat)
         if partner is None:
             coordinator = await partners.find_coordinator(session, event.transport, event.chat)
@@ -86,11 +96,21 @@ class Engine:
             return await joining.stranger(session, self.content, event)
         organisation = await session.get(Organisation, partner.organisation_id)
         assert organisation is not None
-        journey = await self._journey(session, partner)
+        journey = await self._new_journey(session, partner)
         if journey is None:
             outcome = Outcome()
             outcome.say(self.content.messages.text("round.closed", organisation=organisation.name))
             return outcome
+        return await self._apply(session, event, partner, organisation, journey)
+
+    async def _apply(
+        self,
+        session: AsyncSession,
+        event: Event,
+        partner: Partner,
+        organisation: Organisation,
+        journey: Journey,
+    ) -> Outcome:
         if await partners.already_applied(
             session, partner.id, event.transport, event.event_id, event.kind.value
         ):
@@ -109,11 +129,9 @@ class Engine:
         await dispatch(turn)
         return turn.outcome
 
-    async def _journey(self, session: AsyncSession, partner: Partner) -> Journey | None:
-        journey = await partners.current_journey(session, partner)
-        if journey is not None:
-            return journey
-        # A new round has opened since this partner last spoke: they start it afresh.
+    async def _new_journey(self, session: AsyncSession, partner: Partner) -> Journey | None:
+        # A new round has opened since this partner last spoke: they start it afresh. (Two of
+        # their events doing so at once collide on the journey's unique key; handle retries.)
         round_ = await open_round(session, partner.organisation_id)
         if round_ is None:
             return None

@@ -1,8 +1,10 @@
-"""One shared `transitions` machine per conversation, moved one event at a time.
+"""One shared `transitions` machine per conversation, read once into a table of legal moves.
 
-Each event gets a throwaway model placed at the stored state; the machine says whether the
-move is legal and where it leads; the model is removed again. No machine per person, and
-only the state's name is ever stored.
+The machine is built once from the transition table, which checks it (unknown states, bad
+triggers fail at import). Its moves are then read into a dictionary, so moving one event is a
+lookup: no model is added to the machine and removed again per event, and no machine is made
+per person. Only the state's name is ever stored. Conditions and callbacks would need a model
+to run on, so a table that has them is refused rather than half obeyed.
 """
 
 from __future__ import annotations
@@ -11,17 +13,13 @@ from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
-from transitions import Machine, MachineError
+from transitions import Machine
 
 S = TypeVar("S", bound=StrEnum)
 
 
 class IllegalMove(Exception):
     """A trigger the current state does not allow (a stale or forged action)."""
-
-
-class _Position:
-    state: Any
 
 
 class SharedMachine(Generic[S]):
@@ -34,21 +32,25 @@ class SharedMachine(Generic[S]):
             auto_transitions=False,
             send_event=False,
         )
+        self.moves: dict[tuple[S, str], S] = {}
+        for trigger, event in self.machine.events.items():
+            for source, choices in event.transitions.items():
+                for choice in choices:
+                    if choice.conditions or choice.prepare or choice.before or choice.after:
+                        raise ValueError(f"{trigger}: a shared machine moves without callbacks")
+                # As `transitions` does, the first transition listed from a state wins; one
+                # without a destination stays where it is.
+                destination = choices[0].dest
+                here = states[source]
+                self.moves[(here, trigger)] = here if destination is None else states[destination]
 
     def advance(self, current: S, trigger: str) -> S:
-        position = _Position()
-        self.machine.add_model(position, initial=current)
-        try:
-            if trigger not in self.machine.events:
-                raise IllegalMove(f"no such move: {trigger}")
-            position.trigger(trigger)  # type: ignore[attr-defined]
-        except MachineError as error:
-            raise IllegalMove(f"{trigger} is not allowed from {current.value}") from error
-        finally:
-            self.machine.remove_model(position)
-        state: S = position.state
-        return state
+        following = self.moves.get((current, trigger))
+        if following is not None:
+            return following
+        if trigger not in self.machine.events:
+            raise IllegalMove(f"no such move: {trigger}")
+        raise IllegalMove(f"{trigger} is not allowed from {current.value}")
 
     def allowed(self, current: S, trigger: str) -> bool:
-        event = self.machine.events.get(trigger)
-        return event is not None and current.name in event.transitions
+        return (current, trigger) in self.moves

@@ -7,28 +7,42 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import Executable
 
 from bot.state.models import Evidence, EvidenceIndicator, Rating, utcnow
+from bot.state.upserts import Insert, OnConflict
+
+
+def _rate(insert: Insert) -> Executable:
+    ratings = Rating.__table__
+    statement = insert(ratings)
+    # A rating given again replaces the old one; the same rating again changes nothing, not
+    # even when it was last changed.
+    return statement.on_conflict_do_update(
+        index_elements=["partner_id", "round_id", "statement_id"],
+        set_={"value": statement.excluded.value, "updated_at": statement.excluded.updated_at},
+        where=ratings.c.value != statement.excluded.value,
+    )
+
+
+_RATE = OnConflict(_rate)
 
 
 async def set_rating(
     session: AsyncSession, partner_id: int, round_id: int, statement_id: str, value: str
 ) -> None:
-    rating = await session.scalar(
-        select(Rating).where(
-            Rating.partner_id == partner_id,
-            Rating.round_id == round_id,
-            Rating.statement_id == statement_id,
-        )
+    now = utcnow()
+    await session.execute(
+        _RATE.on(session),
+        {
+            "partner_id": partner_id,
+            "round_id": round_id,
+            "statement_id": statement_id,
+            "value": value,
+            "created_at": now,
+            "updated_at": now,
+        },
     )
-    if rating is None:
-        session.add(
-            Rating(partner_id=partner_id, round_id=round_id, statement_id=statement_id, value=value)
-        )
-    elif rating.value != value:
-        rating.value = value
-        rating.updated_at = utcnow()
-    await session.flush()
 
 
 async def ratings_of(session: AsyncSession, partner_id: int, round_id: int) -> dict[str, str]:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import Executable
 
 from bot.state.models import (
     AuditEntry,
@@ -16,6 +17,7 @@ from bot.state.models import (
     Round,
     utcnow,
 )
+from bot.state.upserts import Insert, OnConflict
 
 
 async def find_partner(session: AsyncSession, transport: str, address: str) -> Partner | None:
@@ -68,16 +70,59 @@ async def add_partner(
     return partner
 
 
-async def current_journey(session: AsyncSession, partner: Partner) -> Journey | None:
-    """The partner's journey in their organisation's open round, locked for this event."""
-    return await session.scalar(
-        select(Journey)
-        .join(Round, Round.id == Journey.round_id)
-        .where(Journey.partner_id == partner.id, Round.closed_at.is_(None))
-        .order_by(Journey.id.desc())
-        .limit(1)
-        .with_for_update(of=Journey)
+# Built once: every partner event runs it, and building a join costs more than running it.
+_IN_ROUND = (
+    select(Partner, Organisation, Journey)
+    .select_from(Contact)
+    .join(Partner, Partner.id == Contact.partner_id)
+    .join(Organisation, Organisation.id == Partner.organisation_id)
+    .join(Journey, Journey.partner_id == Partner.id)
+    .join(Round, Round.id == Journey.round_id)
+    .where(
+        Contact.transport == bindparam("transport"),
+        Contact.address == bindparam("address"),
+        Round.closed_at.is_(None),
     )
+    .order_by(Journey.id.desc())
+    .limit(1)
+    # Locked for the event (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers),
+    # so one partner's events apply in order, even across workers. The partner row too: an
+    # event that waited for the lock then reads the partner as the event before left it
+    # (consent given, a new privacy note agreed), not as it was when its query began.
+    .with_for_update(of=(Journey, Partner))
+)
+
+
+async def partner_in_round(
+    session: AsyncSession, transport: str, address: str
+) -> tuple[Partner, Organisation, Journey] | None:
+    """The partner at this address, their organisation, and their journey in its open round,
+    locked for this event: one query, the objects in the session like any loaded.
+
+    None when the address is not a partner's, or the partner has no journey in an open round
+    (PostgreSQL cannot lock the missing side of an outer join, so those are the caller's).
+    """
+    row = (
+        await session.execute(_IN_ROUND, {"transport": transport, "address": address})
+    ).one_or_none()
+    if row is None:
+        return None
+    partner, organisation, journey = row
+    return partner, organisation, journey
+
+
+def _journal(insert: Insert) -> Executable:
+    # A redelivered event conflicts on (transport, event_id) and inserts nothing: no row back.
+    # An event without an id (NULL) never conflicts, so it is always journaled, never deduped.
+    journal = InboundEvent.__table__
+    return (
+        insert(journal)
+        .on_conflict_do_nothing(index_elements=["transport", "event_id"])
+        .returning(journal.c.id)
+    )
+
+
+_JOURNAL = OnConflict(_journal)
 
 
 async def already_applied(
@@ -89,26 +134,23 @@ async def already_applied(
     *,
     coordinator_id: int | None = None,
 ) -> bool:
-    """Journal the event; True when the same transport id was applied before."""
-    if event_id is not None:
-        seen = await session.scalar(
-            select(InboundEvent.id).where(
-                InboundEvent.transport == transport, InboundEvent.event_id == event_id
-            )
-        )
-        if seen is not None:
-            return True
-    session.add(
-        InboundEvent(
-            partner_id=partner_id,
-            coordinator_id=coordinator_id,
-            transport=transport,
-            event_id=event_id,
-            kind=kind,
-        )
+    """Journal the event; True when the same transport id was applied before.
+
+    One statement: two workers handed the same event at once both try to insert, the second
+    waits on the unique key, then finds the first's row and inserts nothing.
+    """
+    journaled = await session.scalar(
+        _JOURNAL.on(session),
+        {
+            "partner_id": partner_id,
+            "coordinator_id": coordinator_id,
+            "transport": transport,
+            "event_id": event_id,
+            "kind": kind,
+            "received_at": utcnow(),
+        },
     )
-    await session.flush()
-    return False
+    return journaled is None
 
 
 async def mark_unreachable(session: AsyncSession, transport: str, address: str) -> bool:
