@@ -15,11 +15,23 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.broadcast import Delivery
+from bot.content import Content
+from bot.dialogues.reflection import Step
 from bot.dialogues.replies import Reply
 from bot.state.database import SessionFactory
-from bot.state.models import Contact, Coordinator, Organisation, Partner, Prompt, Round
+from bot.state.models import (
+    Contact,
+    Coordinator,
+    Journey,
+    Organisation,
+    Partner,
+    Prompt,
+    Round,
+    utcnow,
+)
 from tests.fake_bot_api import ManualClock
 
 TRANSPORT = "test"
@@ -158,28 +170,79 @@ async def seed(
         )
         session.add(prompt)
         await session.flush()
-        if not addresses:
-            return Seeded(organisation.id, round_.id, coordinator.id, prompt.id, [], [])
-        await session.execute(
-            insert(Partner),
-            [
-                {"organisation_id": organisation.id, "role": "parent-carer", "number": n}
-                for n in range(1, len(addresses) + 1)
-            ],
-        )
-        rows = await session.execute(
-            select(Partner.number, Partner.id).where(Partner.organisation_id == organisation.id)
-        )
-        numbered = {number: partner_id for number, partner_id in rows}
-        partner_ids = [numbered[n] for n in range(1, len(addresses) + 1)]
-        await session.execute(
-            insert(Contact),
-            [
-                {"partner_id": partner_id, "transport": transport, "address": address}
-                for partner_id, address in zip(partner_ids, addresses, strict=True)
-            ],
-        )
-        await session.flush()
+        partner_ids = await _add_partners(session, organisation.id, addresses, transport)
         return Seeded(
             organisation.id, round_.id, coordinator.id, prompt.id, partner_ids, list(addresses)
         )
+
+
+async def join_in_bulk(
+    sessions: SessionFactory,
+    organisation_id: int,
+    round_id: int,
+    addresses: Sequence[str],
+    content: Content,
+    *,
+    transport: str,
+) -> list[int]:
+    """Partners of an organisation that has none yet, as an invite link and "yes" to the
+    privacy note leave them (consented, at the round's first question), inserted in bulk: a
+    join through the bot is two updates, and thousands of those would be most of a test.
+    Returns their ids, in address order."""
+    consented = {
+        "consented_at": utcnow(),
+        "privacy_version": content.messages.text("consent.version"),
+    }
+    async with sessions() as session, session.begin():
+        partner_ids = await _add_partners(
+            session, organisation_id, addresses, transport, **consented
+        )
+        first = content.framework.statements[0].id
+        await session.execute(
+            insert(Journey),
+            [
+                {
+                    "partner_id": partner_id,
+                    "round_id": round_id,
+                    "state": Step.RATING.value,
+                    "statement_id": first,
+                    "step": 1,
+                    "position": {},
+                }
+                for partner_id in partner_ids
+            ],
+        )
+    return partner_ids
+
+
+async def _add_partners(
+    session: AsyncSession,
+    organisation_id: int,
+    addresses: Sequence[str],
+    transport: str,
+    **values: object,
+) -> list[int]:
+    """Parent carers numbered from 1 (the organisation has none yet), one per address."""
+    if not addresses:
+        return []
+    await session.execute(
+        insert(Partner),
+        [
+            {"organisation_id": organisation_id, "role": "parent-carer", "number": n, **values}
+            for n in range(1, len(addresses) + 1)
+        ],
+    )
+    rows = await session.execute(
+        select(Partner.number, Partner.id).where(Partner.organisation_id == organisation_id)
+    )
+    numbered = {number: partner_id for number, partner_id in rows}
+    partner_ids = [numbered[n] for n in range(1, len(addresses) + 1)]
+    await session.execute(
+        insert(Contact),
+        [
+            {"partner_id": partner_id, "transport": transport, "address": address}
+            for partner_id, address in zip(partner_ids, addresses, strict=True)
+        ],
+    )
+    await session.flush()
+    return partner_ids
