@@ -239,3 +239,15 @@ async def test_a_stale_button_changes_nothing_and_a_redelivered_event_applies_on
     assert not first.duplicate and again.duplicate
     async with sessions() as session:
         assert await session.scalar(select(func.count(Round.id))) == 2
+
+
+async def test_a_coordinator_who_writes_again_can_be_reached_again(
+    engine: Engine, sessions: SessionFactory
+) -> None:
+    chat, _ = await coordinator(engine, sessions)
+    async with sessions() as session, session.begin():  # they had blocked the bot a while
+        await session.execute(update(Coordinator).values(unreachable_at=utcnow()))
+    await play(chat, [("/help", "/status")])
+    async with sessions() as session:
+        row = await session.scalar(select(Coordinator))
+    assert row is not None and row.unreachable_at is None  # progress and alerts reach them

@@ -4,6 +4,7 @@ commands menu, and a partner blocking the bot."""
 from __future__ import annotations
 
 import time
+from typing import Any
 
 from sqlalchemy import func, select
 from telegram import Update
@@ -139,3 +140,52 @@ async def test_blocking_the_bot_marks_the_partner_unreachable_at_once(
     async with sessions() as session:
         partner_row = await session.scalar(select(Partner))
         assert partner_row is not None and partner_row.unreachable_at is not None
+
+
+def member_update(
+    update_id: int, user: dict[str, Any], bot_user: dict[str, Any], old: str, new: str
+) -> dict[str, Any]:
+    """A my_chat_member update, as Telegram sends when a person blocks or unblocks the bot."""
+    return {
+        "update_id": update_id,
+        "my_chat_member": {
+            "chat": {"id": user["id"], "type": "private", "first_name": "Sam"},
+            "from": user,
+            "date": int(time.time()),
+            "old_chat_member": {"user": bot_user, "status": old, "until_date": 0},
+            "new_chat_member": {"user": bot_user, "status": new, "until_date": 0},
+        },
+    }
+
+
+async def test_a_partner_who_unblocks_or_writes_again_can_be_reached_again(
+    engine: Engine, sessions: SessionFactory, content: Content
+) -> None:
+    invites = await organisation_with_invites(sessions)
+    watch = Watch()
+
+    async def unreachable() -> bool:
+        async with sessions() as session:
+            row = await session.scalar(select(Partner))
+            assert row is not None
+            return row.unreachable_at is not None
+
+    async with FakeBotApi(limits=Limits.off()) as api:
+        async with bot_running(api, engine, watch) as application:
+            partner = TelegramPartner(api.user(), watch)
+            await join(partner, invites.parent_carer, PARENT, content)
+            user, bot_user = partner.person.user, api.bot_user
+
+            async def handed(update_id: int, old: str, new: str) -> None:
+                raw = member_update(update_id, user, bot_user, old, new)
+                await application.process_update(Update.de_json(raw, application.bot))
+
+            await handed(900_001, "member", "kicked")
+            assert await unreachable()
+            await handed(900_002, "kicked", "member")  # unblocked: Telegram says so
+            assert not await unreachable()
+            await handed(900_003, "member", "kicked")
+            assert await unreachable()
+            await partner.send("ya")  # or they simply write again
+            assert not await unreachable()
+            assert "question 1 of 25" not in (partner.keyboard_message.text or "")

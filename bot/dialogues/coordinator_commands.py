@@ -51,6 +51,8 @@ async def serve(
         session, None, event.transport, event.event_id, event.kind.value, coordinator_id=locked.id
     ):
         return Outcome(duplicate=True)
+    if locked.unreachable_at is not None:
+        locked.unreachable_at = None  # they wrote to us: progress and alerts may reach them
     turn = CoordinatorTurn(
         session=session,
         content=content,

@@ -73,6 +73,11 @@ class Engine:
         async with self.sessions() as session, session.begin():
             return await partners.mark_unreachable(session, transport, address)
 
+    async def mark_reachable(self, transport: str, address: str) -> bool:
+        """The person unblocked the bot: prompts and reminders may reach them again."""
+        async with self.sessions() as session, session.begin():
+            return await partners.mark_reachable(session, transport, address)
+
     async def _handle(
         self, session: AsyncSession, event: Event, after_commit: list[AfterCommit]
     ) -> Outcome:
@@ -116,6 +121,8 @@ class Engine:
         ):
             log.info("duplicate event", extra={"event_kind": event.kind.value})
             return Outcome(duplicate=True)
+        if partner.unreachable_at is not None:
+            partner.unreachable_at = None  # they wrote to us, so prompts may reach them again
         turn = Turn(
             session=session,
             content=self.content,

@@ -165,6 +165,18 @@ async def mark_unreachable(session: AsyncSession, transport: str, address: str) 
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+async def mark_reachable(session: AsyncSession, transport: str, address: str) -> bool:
+    partner_id = select(Contact.partner_id).where(
+        Contact.transport == transport, Contact.address == address
+    )
+    result = await session.execute(
+        update(Partner)
+        .where(Partner.id.in_(partner_id.scalar_subquery()), Partner.unreachable_at.is_not(None))
+        .values(unreachable_at=None)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
 async def erase_partner(
     session: AsyncSession, partner: Partner, *, audited: bool = True, actor: str = "partner"
 ) -> None:

@@ -120,11 +120,19 @@ class Handlers:
             log.warning("call_failed method=setMyCommands error=%s", type(error).__name__)
 
     async def blocked(self, update: Update, context: Context) -> None:
-        """A partner blocked the bot: keep everything they said, stop writing to them."""
+        """A partner blocked the bot: keep everything they said, stop writing to them. Unblocked
+        again: they may be written to again."""
         member = update.my_chat_member
-        if member is not None and member.new_chat_member.status == ChatMemberStatus.BANNED:
+        if member is None:
+            return
+        status = member.new_chat_member.status
+        if status == ChatMemberStatus.BANNED:
             await self._unreachable(str(member.chat.id))
             log.info("blocked chat=%s", self.pseudonyms.of(member.chat.id))
+        elif status == ChatMemberStatus.MEMBER:
+            async with self._turns:
+                await self.engine.mark_reachable(TRANSPORT, str(member.chat.id))
+            log.info("unblocked chat=%s", self.pseudonyms.of(member.chat.id))
 
     async def on_error(self, update: object, context: Context) -> None:
         """Log first, then tell the partner kindly; never log what a partner wrote."""
