@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    column,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -314,7 +315,19 @@ class OutboxMessage(Base):
     __tablename__ = "outbox"
     __table_args__ = (
         UniqueConstraint("broadcast_id", "partner_id"),
-        Index("ix_outbox_due", "status", "not_before"),
+        # Claims read these in order, a few entries at a time (bot/state/outbox_claims.py).
+        Index("ix_outbox_due", "status", "not_before", "id"),
+        # Alerts alone: rare, and looked for ahead of a broadcast's thousands of rows. With
+        # coordinator_id in it, SQLite reads it without the table and so prefers it.
+        Index(
+            "ix_outbox_alerts_due",
+            "status",
+            "not_before",
+            "id",
+            "coordinator_id",
+            sqlite_where=column("coordinator_id").is_not(None),
+            postgresql_where=column("coordinator_id").is_not(None),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

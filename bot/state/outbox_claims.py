@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Row, Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot.dialogues.replies import Reply
 from bot.state.models import Broadcast, Contact, Coordinator, Organisation, OutboxMessage, Partner
@@ -30,6 +31,8 @@ from bot.state.outbox import ALERT, Status, next_sending_time, reply_of
 
 ERROR_LENGTH = 200  # OutboxMessage.last_error
 _LOOKS = 20  # rows looked at (and put off) in one claim before saying there is nothing
+# The outbox as `_due` picks from it; made once, as an alias costs a millisecond to make.
+_WAITING = aliased(OutboxMessage, name="waiting")
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,24 +136,40 @@ def _claimed(
 def _due(
     now: datetime, limit: int, *, alerts_only: bool
 ) -> Select[OutboxMessage, Organisation, int | None, str | None, str | None]:
+    """The next due rows and what sending them needs; on PostgreSQL, locked for this claim.
+
+    The rows are picked from the outbox alone, in the order of an index (`ix_outbox_due`:
+    status, not_before, id), so the database reads `limit` of its entries however long the
+    queue is; only those rows are then joined for their addresses. Joined first, every due row
+    was joined and sorted before the limit: 40 ms a claim with 20,000 due, on PostgreSQL
+    (`python -m bench.outbox_claims` measures it).
+    """
+    picked = (
+        select(_WAITING.id)
+        .where(_WAITING.status == Status.PENDING, _WAITING.not_before <= now)
+        .order_by(_WAITING.not_before, _WAITING.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    if alerts_only:
+        # Alerts are to co-ordinators, and rare: `ix_outbox_alerts_due` holds only theirs, so
+        # finding none does not walk a broadcast's thousands of due rows.
+        picked = picked.where(_WAITING.coordinator_id.is_not(None))
     transport = func.coalesce(Contact.transport, Coordinator.transport)
     address = func.coalesce(Contact.address, Coordinator.address)
-    query = (
+    return (
         select(OutboxMessage, Organisation, Broadcast.prompt_id, transport, address)
         .join(Organisation, Organisation.id == OutboxMessage.organisation_id)
         .outerjoin(Broadcast, Broadcast.id == OutboxMessage.broadcast_id)
         .outerjoin(Contact, Contact.partner_id == OutboxMessage.partner_id)
         .outerjoin(Coordinator, Coordinator.id == OutboxMessage.coordinator_id)
-        .where(OutboxMessage.status == Status.PENDING, OutboxMessage.not_before <= now)
+        .where(OutboxMessage.id.in_(picked))
         .order_by(OutboxMessage.not_before, OutboxMessage.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True, of=OutboxMessage)
+        # The rows are this transaction's already (`picked` locked them, skipping any another
+        # worker holds); locking them here too reads each as it is now, not as this statement's
+        # snapshot saw it: what a top-level FOR UPDATE always did.
+        .with_for_update(of=OutboxMessage)
     )
-    if alerts_only:
-        # Alerts are to co-ordinators, and rare: the coordinator_id index finds them without
-        # walking a broadcast's thousands of due rows.
-        query = query.where(OutboxMessage.coordinator_id.is_not(None))
-    return query
 
 
 async def _put_off_organisation(

@@ -484,9 +484,16 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("outbox", schema=None) as batch_op:
         batch_op.create_index(
+            "ix_outbox_alerts_due",
+            ["status", "not_before", "id", "coordinator_id"],
+            unique=False,
+            sqlite_where=sa.column("coordinator_id").is_not(None),
+            postgresql_where=sa.column("coordinator_id").is_not(None),
+        )
+        batch_op.create_index(
             batch_op.f("ix_outbox_coordinator_id"), ["coordinator_id"], unique=False
         )
-        batch_op.create_index("ix_outbox_due", ["status", "not_before"], unique=False)
+        batch_op.create_index("ix_outbox_due", ["status", "not_before", "id"], unique=False)
         batch_op.create_index(
             batch_op.f("ix_outbox_organisation_id"), ["organisation_id"], unique=False
         )
@@ -555,6 +562,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_outbox_organisation_id"))
         batch_op.drop_index("ix_outbox_due")
         batch_op.drop_index(batch_op.f("ix_outbox_coordinator_id"))
+        batch_op.drop_index("ix_outbox_alerts_due")
 
     op.drop_table("outbox")
     with op.batch_alter_table("evidence_indicators", schema=None) as batch_op:
