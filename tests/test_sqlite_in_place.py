@@ -18,7 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.state.database import open_engine
+from bot.state.database import open_engine, reading_sessions, session_factory
 from bot.state.sqlite_in_place import Connection
 
 
@@ -112,5 +112,26 @@ async def test_a_lock_held_past_the_patience_fails_plainly_and_changes_nothing(
             await connection.execute(text("INSERT INTO said VALUES ('kept')"))
             rows = (await connection.execute(text("SELECT words FROM said"))).all()
         assert [tuple(row) for row in rows] == [("kept",)]
+    finally:
+        await engine.dispose()
+
+
+async def test_a_reading_session_holds_no_lock_and_keeps_its_snapshot(tmp_path: Path) -> None:
+    """An export reads in a session like this for seconds; partners must go on being heard."""
+    engine = open_engine(
+        f"sqlite+aiosqlite:///{tmp_path / 'read.db'}", connect_args={"timeout": 0.5}
+    )
+    try:
+        await make_table(engine)
+        sessions = session_factory(engine)
+        async with reading_sessions(sessions)() as reader:
+            count = text("SELECT count(*) FROM said")
+            assert (await reader.execute(count)).scalar() == 0  # its transaction is open
+            async with sessions() as writer, writer.begin():  # a partner's event, meanwhile
+                await writer.execute(text("INSERT INTO said VALUES ('kept')"))
+            assert (await reader.execute(count)).scalar() == 0  # one consistent snapshot
+        async with sessions() as session:
+            assert (await session.execute(count)).scalar() == 1
+        assert (await driver_of(engine)).waits == 0  # the writer never met a lock
     finally:
         await engine.dispose()

@@ -25,7 +25,7 @@ from bot.export.scope import ExportError, find_scope, require_answers
 from bot.export.sheets import row_count
 from bot.export.spreadsheet import write_xlsx
 from bot.export.word import write_docx
-from bot.state.database import SessionFactory
+from bot.state.database import SessionFactory, reading_sessions
 from bot.state.models import utcnow
 
 ROWS_PER_REPORT = 1_000
@@ -46,6 +46,7 @@ async def export(
     `round_name` None means the newest round. With a `media_source`, the result is a zip of the
     export and every voice note, photo and document partners sent in the round.
     """
+    sessions = reading_sessions(sessions)  # an export never writes, nor holds up who does
     try:
         wanted = ExportFormat(export_format)
     except ValueError:

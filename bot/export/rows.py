@@ -6,6 +6,7 @@ ratings of 10,000 partners never sit in memory; each row becomes plain values as
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
@@ -48,6 +49,9 @@ async def _stream(
         for row in batch:
             yield row
         del batch, row  # gone before the next fetch, so only one batch is ever held
+        # SQLite reads in place, without leaving the event loop: let partners' events (and
+        # Telegram's) have a turn between batches of a long export.
+        await asyncio.sleep(0)
 
 
 def _voice_order() -> ColumnElement[int]:

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import (
 from bot.state.sqlite_in_place import InPlaceSQLite
 
 SessionFactory = async_sessionmaker[AsyncSession]
+READING = "cornerstones_reading"  # an execution option: this connection only reads
 LOCK_PATIENCE = 10.0  # seconds an SQLite statement waits for another connection's lock
 
 
@@ -42,6 +43,14 @@ def session_factory(engine: AsyncEngine) -> SessionFactory:
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
+def reading_sessions(sessions: SessionFactory) -> SessionFactory:
+    """Sessions that only read, from the same database. On SQLite their transactions take no
+    write lock (a plain BEGIN; in WAL mode a reader never holds up a writer), so a long export
+    does not keep partners waiting. Elsewhere they are ordinary sessions."""
+    engine: AsyncEngine = sessions.kw["bind"]
+    return async_sessionmaker(engine.execution_options(**{READING: True}), expire_on_commit=False)
+
+
 def _ensure_sqlite_folder(url: str) -> None:
     path = url.split(":///", 1)[-1]
     if path and ":memory:" not in path:
@@ -61,6 +70,9 @@ def _prepare_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def on_begin(connection: Any) -> None:
+        if connection.get_execution_options().get(READING):
+            connection.exec_driver_sql("BEGIN")  # reads a snapshot; writers carry on
+            return
         # Take the write lock up front: two events that read then write would otherwise
         # deadlock on the lock upgrade, and one would fail with "database is locked".
         connection.exec_driver_sql("BEGIN IMMEDIATE")
