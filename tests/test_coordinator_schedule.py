@@ -405,3 +405,25 @@ async def test_a_reminder_for_monday_goes_to_who_has_not_finished_on_monday(
     assert [(r["partners"], r["spaced"]) for r in released] == [(2, 1), (0, 3)]
     scheduled = [a[2] for a in await audit_actions(sessions) if a[1] == "reminder.scheduled"]
     assert [s["audience"] for s in scheduled] == ["not_finished", "not_finished"]
+
+
+async def test_a_new_time_typed_at_the_confirmation_is_taken_as_a_change_of_mind(
+    engine: Engine, sessions: SessionFactory
+) -> None:
+    chat, _ = await coordinator(engine, sessions)
+    with errands_at(WEDNESDAY):
+        await play(
+            chat,
+            [
+                (f"/prompt {QUESTION}", "Who should it go to?"),
+                ("[Everyone]", "count as evidence"),
+                ("[No, just collect]", "Everyone ("),
+                ("[Send it later]", "When should it go?"),
+                ("mon 9am", "Monday 26 October at 09:00"),
+                ("no, tue 9am", "Tuesday 27 October at 09:00"),  # instead of a button
+                ("[Yes, schedule it]", "Scheduled: prompt"),
+            ],
+        )
+    async with sessions() as session:
+        when = await session.scalar(select(Broadcast.scheduled_for))
+    assert when == utc("2026-10-27 09:00")  # GMT by then: 09:00 in London is 09:00 UTC

@@ -29,6 +29,7 @@ def utc(text: str) -> datetime:
         ("mon 9am", "2026-10-26 09:00"),
         ("next Monday at 9 a.m.", "2026-10-26 09:00"),
         ("9:00 on Monday", "2026-10-26 09:00"),
+        ("no, make it Monday 9am instead please", "2026-10-26 09:00"),  # a change of mind
         # Friday is still in summer time: 09:30 BST is 08:30 UTC.
         ("Friday 9.30", "2026-10-23 08:30"),
         ("tomorrow 8:30", "2026-10-22 07:30"),

@@ -83,6 +83,8 @@ async def dispatch(turn: CoordinatorTurn) -> None:
         await coordinator_rounds.named(turn, event.text or "")
     elif event.kind is EventKind.TEXT and turn.stage is Stage.SCHEDULE_WHEN:
         await coordinator_schedule.typed(turn, event.text or "")
+    elif event.kind is EventKind.TEXT and turn.stage is Stage.SCHEDULE_CONFIRM:
+        await coordinator_schedule.retyped(turn, event.text or "")
     elif turn.stage is Stage.IDLE:
         turn.say("coordinator.idle_words")
     else:

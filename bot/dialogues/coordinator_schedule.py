@@ -85,6 +85,13 @@ async def typed(turn: CoordinatorTurn, text: str) -> None:
     turn.reply(await confirm_question(turn))
 
 
+async def retyped(turn: CoordinatorTurn, text: str) -> None:
+    """Another time typed while the last waits to be confirmed: a change of mind, taken as
+    if they had pressed "Change the time" first."""
+    turn.move("change_time", at=None)
+    await typed(turn, text)
+
+
 def _say_why_not(turn: CoordinatorTurn, error: NotATime, typed: str) -> None:
     said = _cut(typed, TYPED)
     problem = error.problem

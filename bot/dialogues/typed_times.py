@@ -1,7 +1,7 @@
 """A day and time as a co-ordinator types it on a phone: "Monday 09:00", "tomorrow 8:30".
 
-What is understood, in any order, upper or lower case, with "at", "on", "the", "next" or "this"
-anywhere (they change nothing):
+What is understood, in any order, upper or lower case, with "at", "on", "the", "next", "this"
+or a change of mind ("no, make it … instead") anywhere (they change nothing):
 
 - a time: `09:00`, `9:00`, `9.30`, `9am`, `9:30pm`, `2 pm`, `noon` or `midday`. A bare number
   ("Monday 9") is not a time: 9 in the morning and 9 at night are both plausible, so we ask;
@@ -54,7 +54,10 @@ MONTHS = {
 }
 DAYS_FROM_TODAY = {"today": 0, "tomorrow": 1, "tmrw": 1, "tmw": 1}
 NOON = ("noon", "midday")
-FILLER = frozenset({"at", "on", "the", "of", "next", "this"})
+# Words that change nothing, including a change of mind: "no, make it tue 9am instead".
+FILLER = frozenset(
+    {"at", "on", "the", "of", "next", "this", "no", "actually", "make", "it", "instead", "please"}
+)
 UNITS = {
     **dict.fromkeys(("minute", "minutes", "min", "mins", "m"), timedelta(minutes=1)),
     **dict.fromkeys(("hour", "hours", "hr", "hrs", "h"), timedelta(hours=1)),
