@@ -427,3 +427,48 @@ async def test_a_new_time_typed_at_the_confirmation_is_taken_as_a_change_of_mind
     async with sessions() as session:
         when = await session.scalar(select(Broadcast.scheduled_for))
     assert when == utc("2026-10-27 09:00")  # GMT by then: 09:00 in London is 09:00 UTC
+
+
+async def test_closing_the_round_stops_what_was_scheduled_for_it(
+    engine: Engine, sessions: SessionFactory
+) -> None:
+    clock = SteppedClock(WEDNESDAY)
+    chat, invites = await coordinator(engine, sessions)
+    await partner(engine, invites.parent_carer, "p1")
+    with errands_at(clock):
+        await schedule_prompt(chat, "Monday 9am")
+        await play(
+            chat,
+            [
+                ("/closeround", "Close “"),
+                ("[Close it]", "won't go now, as nobody can answer in a closed round (stopped: 1)"),
+                ("/scheduled", "Nothing is waiting"),
+            ],
+        )
+    stops = [a for a in await audit_actions(sessions) if a[1] == "scheduled.stopped"]
+    assert [detail["reason"] for _, _, detail in stops] == ["round closed"]
+    step_to(clock, utc("2026-10-26 09:00"))
+    courier = RecordingCourier()
+    await worker(sessions, courier, clock).drain()
+    assert to_partners(courier) == []
+    assert await scheduled_rows(sessions) == []
+
+
+async def test_a_new_round_stops_what_was_scheduled_for_the_last(
+    engine: Engine, sessions: SessionFactory
+) -> None:
+    chat, invites = await coordinator(engine, sessions)
+    await partner(engine, invites.parent_carer, "p1")
+    with errands_at(WEDNESDAY):
+        await schedule_prompt(chat, "Monday 9am")
+        await play(
+            chat,
+            [
+                ("/newround", "call the new round"),
+                ("Spring 2027", "take part again"),
+                ("[Open it]", "(stopped: 1)"),
+            ],
+        )
+    async with sessions() as session:
+        kinds = list(await session.scalars(select(Broadcast.kind)))
+    assert "prompt" not in kinds  # the old round's prompt is gone, not left to reach nobody

@@ -8,6 +8,7 @@ from bot.dialogues.replies import Button, Reply
 from bot.state import coordination
 from bot.state.coordination import Reach
 from bot.state.models import Round
+from bot.state.outbox_schedule import stop_for_round
 
 NAME_LIMIT = 120  # Round.name
 # The outbox knows two kinds of broadcast; asking partners back to a new round is a reminder.
@@ -87,6 +88,8 @@ async def open_it(turn: CoordinatorTurn, _: str | None) -> bool:
     turn.outcome.chosen = turn.text("coordinator.buttons.open_round")
     turn.move("done")
     turn.say("coordinator.round.opened", name=name, sending=going_out(turn, sent, len(partner_ids)))
+    if closed is not None:
+        await _stop_scheduled(turn, closed.id)
     return True
 
 
@@ -128,7 +131,16 @@ async def close_it(turn: CoordinatorTurn, _: str | None) -> bool:
     turn.outcome.chosen = turn.text("coordinator.buttons.close_round")
     turn.move("done")
     turn.say("coordinator.round.closed", name=current.name)
+    await _stop_scheduled(turn, current.id)
     return True
+
+
+async def _stop_scheduled(turn: CoordinatorTurn, round_id: int) -> None:
+    """What was scheduled for a round that has closed would reach nobody: stop it, and say so."""
+    stopped = await stop_for_round(turn.session, turn.organisation.id, round_id)
+    if stopped:
+        turn.audit("scheduled.stopped", round_id=round_id, sends=stopped, reason="round closed")
+        turn.say("coordinator.round.scheduled_stopped", count=stopped)
 
 
 async def list_rounds(turn: CoordinatorTurn, _: str | None) -> None:

@@ -168,6 +168,27 @@ async def stop_scheduled(session: AsyncSession, organisation_id: int, broadcast_
     return Stopped(Stopping.STOPPED, send)
 
 
+async def stop_for_round(session: AsyncSession, organisation_id: int, round_id: int) -> int:
+    """Stop every send still scheduled in a round that is closing (nobody could answer it);
+    returns how many were stopped."""
+    waiting = await session.scalars(
+        select(Broadcast.id)
+        .join(
+            OutboxMessage,
+            and_(
+                OutboxMessage.broadcast_id == Broadcast.id,
+                OutboxMessage.status == Status.SCHEDULED,
+            ),
+        )
+        .where(Broadcast.organisation_id == organisation_id, Broadcast.round_id == round_id)
+    )
+    stopped = 0
+    for broadcast_id in list(waiting):
+        result = await stop_scheduled(session, organisation_id, broadcast_id)
+        stopped += result.result is Stopping.STOPPED
+    return stopped
+
+
 @dataclass(frozen=True)
 class Released:
     broadcast_id: int
