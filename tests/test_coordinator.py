@@ -251,3 +251,41 @@ async def test_a_coordinator_who_writes_again_can_be_reached_again(
     async with sessions() as session:
         row = await session.scalar(select(Coordinator))
     assert row is not None and row.unreachable_at is None  # progress and alerts reach them
+
+
+async def invite_uses(sessions: SessionFactory) -> list[int]:
+    async with sessions() as session:
+        return list(await session.scalars(select(Invite.uses).order_by(Invite.id)))
+
+
+async def test_a_link_this_account_cannot_use_is_explained_and_changes_nothing(
+    engine: Engine, sessions: SessionFactory
+) -> None:
+    """One Telegram account is one partner or one co-ordinator, of one organisation, for now:
+    a parent tapping a co-ordinator link, or a SENCo tapping a parent link, is told so."""
+    chat, invites = await coordinator(engine, sessions)
+    elsewhere = await organisation_with_invites(sessions, "Elm Street Nursery")
+    parent = Chat(engine, address="parent-1", first_name="Pat")
+    await play(parent, [(f"/start {invites.parent_carer}", "Before we start")])
+    uses = await invite_uses(sessions)
+    await play(
+        parent,
+        [
+            (f"/start {invites.coordinator}", "That link is for co-ordinators"),
+            (f"/start {elsewhere.parent_carer}", "That link is for Elm Street Nursery"),
+        ],
+    )
+    assert "Before we start" in parent.said  # and they carry on where they were
+    await play(
+        chat,
+        [
+            (f"/start {invites.practitioner}", "That link is for people taking part"),
+            (f"/start {elsewhere.coordinator}", "co-ordinators of Elm Street Nursery"),
+            (f"/start {invites.coordinator}", "You're a co-ordinator for Oak Tree School"),
+        ],
+    )
+    assert await invite_uses(sessions) == uses  # no link was used up
+    async with sessions() as session:
+        coordinators = list(await session.scalars(select(Coordinator.address)))
+        partners = list(await session.scalars(select(Contact.address)))
+    assert coordinators == ["coord-1"] and partners == ["parent-1"]

@@ -5,7 +5,9 @@ from __future__ import annotations
 from bot.dialogues import steps
 from bot.dialogues.reflection import Step, allowed
 from bot.dialogues.turn import Turn
-from bot.state import answers
+from bot.state import answers, invites
+from bot.state.invites import Role
+from bot.state.models import Invite, Organisation
 
 
 async def command(turn: Turn, name: str, argument: str | None) -> None:
@@ -26,8 +28,19 @@ async def _not_now(turn: Turn) -> None:
     await steps.ask_again(turn)
 
 
-async def _start(turn: Turn, _: str | None) -> None:
-    # A partner who taps their invite link again, or /start on a new phone session.
+async def _start(turn: Turn, token: str | None) -> None:
+    # A partner who taps their invite link again, or /start on a new phone session; or one
+    # who taps a link they cannot use from this account (said so, and nothing changes).
+    invite = await invites.check_invite(turn.session, token) if token else None
+    if isinstance(invite, Invite) and invite.organisation_id != turn.organisation.id:
+        other = await turn.session.get(Organisation, invite.organisation_id)
+        turn.say(
+            "welcome.link_elsewhere",
+            other=other.name if other else "",
+            organisation=turn.organisation.name,
+        )
+    elif isinstance(invite, Invite) and invite.role == Role.COORDINATOR:
+        turn.say("welcome.link_for_coordinator", organisation=turn.organisation.name)
     if turn.step is Step.PAUSED:
         await steps.come_back(turn)
         return

@@ -27,8 +27,9 @@ from bot.dialogues.coordinator import Stage
 from bot.dialogues.coordinator_turn import AfterCommit, CoordinatorTurn, InviteLink
 from bot.dialogues.keeping import ALERT_BUTTONS
 from bot.dialogues.replies import Event, EventKind, Outcome, Reply
-from bot.state import coordination, partners
-from bot.state.models import Coordinator, Organisation
+from bot.state import coordination, invites, partners
+from bot.state.invites import Role
+from bot.state.models import Coordinator, Invite, Organisation
 
 Command = Callable[[CoordinatorTurn, str | None], Awaitable[None]]
 Press = Callable[[CoordinatorTurn, str | None], Awaitable[bool]]
@@ -120,8 +121,19 @@ async def _button(turn: CoordinatorTurn, data: str) -> None:
 # ---- the small commands ----------------------------------------------------------------------
 
 
-async def _hello(turn: CoordinatorTurn, _: str | None) -> None:
-    turn.say("coordinator.hello", organisation=turn.organisation.name)
+async def _hello(turn: CoordinatorTurn, token: str | None) -> None:
+    # Their own invite link again, or a link this account cannot use (said so; nothing changes).
+    invite = await invites.check_invite(turn.session, token) if token else None
+    here = turn.organisation
+    if isinstance(invite, Invite) and invite.organisation_id != here.id:
+        other = await turn.session.get(Organisation, invite.organisation_id)
+        name = other.name if other else ""
+        turn.say("coordinator.link_elsewhere", other=name, organisation=here.name)
+        return
+    if isinstance(invite, Invite) and invite.role != Role.COORDINATOR:
+        turn.say("coordinator.partner_link", organisation=here.name)
+        return
+    turn.say("coordinator.hello", organisation=here.name)
     turn.outcome.coordinator_menu = True  # one who joined before there was such a menu
 
 
