@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -21,6 +22,7 @@ from bot.export.formats import ExportFormat
 from bot.state import migrate
 from bot.state.database import SessionFactory, open_engine, session_factory
 from bot.state.invites import Role, issue_invite, list_invites, revoke_invite
+from bot.state.models import Organisation
 from bot.state.organisations import OrganisationError, create_organisation, find_organisation
 
 T = TypeVar("T")
@@ -126,6 +128,9 @@ def _try_in_terminal(settings: Settings, role: str) -> None:
                 if known is None:
                     organisation = await find_organisation(session, DEMO_NAME)
                     if organisation is None:
+                        others = await session.scalar(select(func.count(Organisation.id)))
+                        if others:  # real organisations: keep a demo out of their data
+                            raise click.ClickException(REAL_DATA.format(count=others))
                         organisation, _ = await create_organisation(
                             session, DEMO_NAME, "the school", time_zone=settings.time_zone
                         )
@@ -140,6 +145,11 @@ def _try_in_terminal(settings: Settings, role: str) -> None:
 
 
 DEMO_NAME = "Cornerstones Demo School"
+REAL_DATA = """This database already holds {count} organisation(s), so the demo school and
+its demo partner are not added to it. Try Cornerstones on a database of its own:
+
+  export CORNERSTONES_DATABASE_URL=sqlite+aiosqlite:///data/try.db
+  cornerstones db upgrade && cornerstones try"""
 
 
 # ---- the database ----------------------------------------------------------------------------

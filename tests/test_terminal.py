@@ -221,3 +221,22 @@ def test_try_as_a_young_person_then_come_back(cli_database: Path, content: Conte
         ]
         assert connection.execute("SELECT count(*) FROM organisations").fetchall() == [(1,)]
     assert default_address("young-person") == f"{getpass.getuser()}:young-person"
+
+
+def test_try_keeps_its_demo_out_of_a_database_with_real_organisations(cli_database: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(main, ["db", "upgrade"]).exit_code == 0
+    created = runner.invoke(
+        main, ["org", "create", "Oak Tree School", "--calls-itself", "the school"]
+    )
+    assert created.exit_code == 0, created.output
+
+    tried = runner.invoke(main, ["try"], input="/quit\n")
+    assert tried.exit_code != 0
+    assert "already holds 1 organisation(s)" in tried.output
+    assert "CORNERSTONES_DATABASE_URL=sqlite+aiosqlite:///data/try.db" in tried.output
+    with sqlite3.connect(cli_database) as connection:
+        assert connection.execute("SELECT name FROM organisations").fetchall() == [
+            ("Oak Tree School",)
+        ]
+        assert connection.execute("SELECT count(*) FROM partners").fetchall() == [(0,)]
