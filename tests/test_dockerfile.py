@@ -143,3 +143,11 @@ def test_it_upgrades_the_database_then_runs() -> None:
     [command] = [json.loads(rest) for word, rest in final_stage() if word == "CMD"]
     assert command[:2] == ["sh", "-c"]
     assert command[2] == "cornerstones db upgrade && exec cornerstones run"
+
+
+def test_the_pdf_export_has_the_system_libraries_and_a_font_it_needs() -> None:
+    """WeasyPrint loads Pango and HarfBuzz at run time; without them /export pdf fails in the
+    container only, and without a font its pages have no text."""
+    installed = " ".join(rest for word, rest in final_stage() if word == "RUN")
+    for package in ("libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0", "fonts-"):
+        assert package in installed, package
