@@ -28,7 +28,6 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -38,6 +37,7 @@ from pathlib import Path
 from sqlalchemy import text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bench.engine_events import postgresql_databases
 from bot.broadcast.transactions import Transactions
 from bot.dialogues.replies import Button, Reply
 from bot.state import outbox_claims as claims
@@ -162,28 +162,6 @@ async def sqlite_databases() -> AsyncIterator[tuple[AsyncEngine, AsyncEngine]]:
         finally:
             for engine in engines:
                 await engine.dispose()
-
-
-@asynccontextmanager
-async def postgresql_databases(url: str) -> AsyncIterator[tuple[AsyncEngine, AsyncEngine]]:
-    schemas = [f"bench_{uuid.uuid4().hex[:10]}" for _ in range(2)]
-    admin = open_engine(url)
-    async with admin.begin() as connection:
-        for schema in schemas:
-            await connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engines = [
-        open_engine(url, connect_args={"server_settings": {"search_path": schema}})
-        for schema in schemas
-    ]
-    try:
-        yield engines[0], engines[1]
-    finally:
-        for engine in engines:
-            await engine.dispose()
-        async with admin.begin() as connection:
-            for schema in schemas:
-                await connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        await admin.dispose()
 
 
 async def run(options: Options) -> bool:

@@ -144,7 +144,9 @@ def partner_words(turn: CoordinatorTurn, text: str) -> str:
     )
 
 
-async def preview(turn: CoordinatorTurn) -> Reply:
+async def reach_and_tie(turn: CoordinatorTurn) -> tuple[Reach, int, str]:
+    """The prompt being written: its audience, how many that is now, and the statement its
+    replies count towards, in words."""
     position = turn.position
     reach = Reach(position["audience"])
     current = await turn.open_round()
@@ -162,6 +164,12 @@ async def preview(turn: CoordinatorTurn) -> Reply:
         if statement_id
         else turn.text("coordinator.prompt.untied")
     )
+    return reach, count, tied
+
+
+async def preview(turn: CoordinatorTurn) -> Reply:
+    position = turn.position
+    reach, count, tied = await reach_and_tie(turn)
     return Reply(
         turn.text(
             "coordinator.prompt.preview",

@@ -15,7 +15,7 @@ from __future__ import annotations
 import calendar
 from datetime import datetime
 
-from bot.dialogues.coordinator_prompts import REACH_KEYS, for_partners, preview
+from bot.dialogues.coordinator_prompts import REACH_KEYS, for_partners, preview, reach_and_tie
 from bot.dialogues.coordinator_remind import WHO_CAN_BE_REMINDED, ask_who, nudge
 from bot.dialogues.coordinator_turn import CoordinatorTurn
 from bot.dialogues.replies import Button, Reply
@@ -152,23 +152,8 @@ async def confirm_question(turn: CoordinatorTurn) -> Reply:
 async def _what(turn: CoordinatorTurn, goes: datetime) -> str:
     """What will go, to whom (and how many that would be now, which may change by then)."""
     position = turn.position
-    reach = Reach(position["audience"])
-    current = await turn.open_round()
     if position["what"] == PROMPT:
-        count = 0
-        if current is not None:
-            count = len(
-                await coordination.audience(turn.session, turn.organisation.id, current.id, reach)
-            )
-        statement_id = position.get("statement")
-        tied = (
-            turn.text(
-                "coordinator.prompt.tied",
-                statement=f"{statement_id} {turn.framework.statement(statement_id).title}",
-            )
-            if statement_id
-            else turn.text("coordinator.prompt.untied")
-        )
+        reach, count, tied = await reach_and_tie(turn)
         return turn.text(
             "coordinator.schedule.what_prompt",
             excerpt=_cut(position["text"], EXCERPT),
@@ -176,6 +161,8 @@ async def _what(turn: CoordinatorTurn, goes: datetime) -> str:
             count=count,
             tied=tied,
         )
+    reach = Reach(position["audience"])
+    current = await turn.open_round()
     spacing = coordination.reminder_spacing(turn.organisation)
     due = 0
     if current is not None:
