@@ -104,6 +104,7 @@ async def test_a_coordinator_sees_and_touches_nothing_of_another_organisation(
         "/rounds",
         "/prompts",
         f"/replies {oak_prompt}",
+        f"/tie {oak_prompt}.1",
         "/invites",
         "/leads",
         "/alerts",

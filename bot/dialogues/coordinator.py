@@ -35,6 +35,8 @@ class Stage(StrEnum):
     SCHEDULED = "scheduled"  # /scheduled: the sends waiting, each with a button to stop it
     EXPORT = "export"  # /export: which format
     REPLIES = "replies"  # /replies: one prompt's replies, a page at a time
+    TIE_STATEMENT = "tie_statement"  # /tie: which statement a reply counts for
+    TIE_INDICATORS = "tie_indicators"  # which of its indicators the reply shows, ✓ each
 
 
 # A command that starts an errand can be given at any stage: it puts down the one in hand.
@@ -80,6 +82,11 @@ TRANSITIONS: list[dict[str, Any]] = [
     {"trigger": "list_scheduled", "source": ANYWHERE, "dest": Stage.SCHEDULED},
     {"trigger": "export", "source": ANYWHERE, "dest": Stage.EXPORT},
     {"trigger": "read_replies", "source": ANYWHERE, "dest": Stage.REPLIES},
+    # Tying a reply to indicators later: straight to them when its statement is known.
+    {"trigger": "tie_reply", "source": ANYWHERE, "dest": Stage.TIE_STATEMENT},
+    {"trigger": "tie_reply_to_statement", "source": ANYWHERE, "dest": Stage.TIE_INDICATORS},
+    {"trigger": "choose_indicators", "source": Stage.TIE_STATEMENT, "dest": Stage.TIE_INDICATORS},
+    {"trigger": "other_statement", "source": Stage.TIE_INDICATORS, "dest": Stage.TIE_STATEMENT},
     # Every errand ends, done or cancelled, back at idle.
     {"trigger": "done", "source": [s for s in Stage if s is not Stage.IDLE], "dest": Stage.IDLE},
     {"trigger": "cancel", "source": ANYWHERE, "dest": Stage.IDLE},

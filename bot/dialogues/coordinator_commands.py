@@ -22,6 +22,7 @@ from bot.dialogues import (
     coordinator_schedule,
     coordinator_status,
     coordinator_team,
+    coordinator_tying,
 )
 from bot.dialogues.coordinator import Stage
 from bot.dialogues.coordinator_turn import AfterCommit, CoordinatorTurn, InviteLink
@@ -146,8 +147,16 @@ async def _cancel(turn: CoordinatorTurn, _: str | None) -> None:
     if turn.stage is Stage.IDLE:
         turn.say("coordinator.nothing_to_cancel")
         return
+    stopped = _stopped(turn)
     turn.start("cancel")
-    turn.say("coordinator.cancelled")
+    turn.say(stopped)
+
+
+def _stopped(turn: CoordinatorTurn) -> str:
+    """What stopping says: ticks already made while tying a reply are kept, not undone."""
+    return (
+        "coordinator.tie.kept" if turn.stage in coordinator_tying.TYING else "coordinator.cancelled"
+    )
 
 
 async def _close(turn: CoordinatorTurn, _: str | None) -> bool:
@@ -157,8 +166,9 @@ async def _close(turn: CoordinatorTurn, _: str | None) -> bool:
         turn.move("done")
         return True
     turn.outcome.chosen = turn.text("coordinator.buttons.cancel")
+    stopped = _stopped(turn)
     turn.move("cancel")
-    turn.say("coordinator.cancelled")
+    turn.say(stopped)
     return True
 
 
@@ -178,6 +188,7 @@ COMMANDS: dict[str, Command] = {
     "prompt": coordinator_prompts.prompt,
     "prompts": coordinator_replies.list_prompts,
     "replies": coordinator_replies.replies,
+    "tie": coordinator_tying.tie,
     "remind": coordinator_remind.remind,
     "scheduled": coordinator_schedule.list_scheduled,
     "export": coordinator_export.choose,
@@ -208,6 +219,13 @@ BUTTONS: dict[tuple[Stage, str], Press] = {
     (Stage.SCHEDULED, "stop"): coordinator_schedule.stop,
     (Stage.EXPORT, "fmt"): coordinator_export.make,
     (Stage.REPLIES, "pg"): coordinator_replies.turn_page,
+    (Stage.TIE_STATEMENT, "cs"): coordinator_tying.show_cornerstone,
+    (Stage.TIE_STATEMENT, "st"): coordinator_tying.choose_statement,
+    (Stage.TIE_STATEMENT, "d"): coordinator_tying.done,
+    (Stage.TIE_INDICATORS, "t"): coordinator_tying.toggle,
+    (Stage.TIE_INDICATORS, "pg"): coordinator_tying.turn_page,
+    (Stage.TIE_INDICATORS, "o"): coordinator_tying.other_statement,
+    (Stage.TIE_INDICATORS, "d"): coordinator_tying.done,
     **{(stage, "x"): _close for stage in Stage if stage is not Stage.IDLE},
 }
 
@@ -229,4 +247,6 @@ QUESTIONS: dict[Stage, Question] = {
     Stage.SCHEDULED: coordinator_schedule.scheduled_question,
     Stage.EXPORT: coordinator_export.ask_format,
     Stage.REPLIES: coordinator_replies.page_question,
+    Stage.TIE_STATEMENT: coordinator_tying.ask_statement,
+    Stage.TIE_INDICATORS: coordinator_tying.ask_indicators,
 }

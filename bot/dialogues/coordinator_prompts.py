@@ -8,8 +8,10 @@ side (`dialogues/prompts.py`); /prompts and /replies read them.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from bot.dialogues.coordinator_broadcasts import broadcast, going_out, when_it_would_go
-from bot.dialogues.coordinator_turn import CoordinatorTurn
+from bot.dialogues.coordinator_turn import CoordinatorTurn, Keyboard
 from bot.dialogues.replies import Button, Reply
 from bot.state import coordination
 from bot.state.coordination import Reach
@@ -88,12 +90,20 @@ async def choose_audience(turn: CoordinatorTurn, argument: str | None) -> bool:
 
 
 async def ask_statement(turn: CoordinatorTurn) -> Reply:
+    untie = (turn.button(turn.text("coordinator.buttons.no_statement"), "none"),)
+    return statement_picker(turn, turn.text("coordinator.prompt.ask_statement"), (untie,))
+
+
+def statement_picker(turn: CoordinatorTurn, ask: str, last_rows: Keyboard) -> Reply:
+    """Cornerstones ("cs"), then one cornerstone's statements by id ("st"); `last_rows` below.
+
+    Shared by /prompt and /tie: the chosen cornerstone is the position's "cornerstone".
+    """
     framework = turn.framework
     cornerstone_id = turn.position.get("cornerstone")
-    untie = (turn.button(turn.text("coordinator.buttons.no_statement"), "none"),)
     if cornerstone_id is None:
         tabs = tuple((turn.button(c.name, "cs", c.id),) for c in framework.cornerstones)
-        return Reply(turn.text("coordinator.prompt.ask_statement"), (*tabs, untie))
+        return Reply(ask, (*tabs, *last_rows))
     cornerstone = framework.cornerstone(cornerstone_id)
     listing = "\n".join(f"{s.id}  {s.title}" for s in cornerstone.statements)
     ids = [turn.button(s.id, "st", s.id) for s in cornerstone.statements]
@@ -103,16 +113,25 @@ async def ask_statement(turn: CoordinatorTurn) -> Reply:
         turn.text(
             "coordinator.prompt.ask_statement_in", cornerstone=cornerstone.name, listing=listing
         ),
-        (*rows, back, untie),
+        (*rows, back, *last_rows),
     )
 
 
 async def show_cornerstone(turn: CoordinatorTurn, argument: str | None) -> bool:
+    return await pick_cornerstone(turn, argument, ask_statement)
+
+
+async def pick_cornerstone(
+    turn: CoordinatorTurn,
+    argument: str | None,
+    question: Callable[[CoordinatorTurn], Awaitable[Reply]],
+) -> bool:
+    """A cornerstone's tab in `statement_picker` ("all": back to the cornerstones)."""
     ids = {c.id for c in turn.framework.cornerstones}
     if argument != "all" and argument not in ids:
         return False
     turn.reposition(cornerstone=argument if argument in ids else None)  # None: back to the parts
-    turn.outcome.update_source = await ask_statement(turn)
+    turn.outcome.update_source = await question(turn)
     return True
 
 

@@ -3,6 +3,7 @@
 Replies are shown as the exports show them: "Parent carer 12", never a name, with e-mail
 addresses and phone numbers masked. Words flagged for the safeguarding lead and not released
 are shown to leads only. A long list comes a page at a time, each page within one message.
+Replies are numbered as /tie names them, with the indicators each is tied to.
 """
 
 from __future__ import annotations
@@ -116,20 +117,39 @@ async def _pages(turn: CoordinatorTurn, prompt_id: int) -> list[str]:
     )
     if not said:
         return [f"{heading}\n\n{turn.text('coordinator.replies.none')}"]
+    tied = await coordination.indicators_of(turn.session, [reply.evidence_id for reply in said])
+    how_to_tie = turn.text("coordinator.replies.how_to_tie", number=prompt.id)
     pages: list[str] = []
     page: list[str] = []
     size = 0
-    for entry in (_entry(turn, reply) for reply in said):
-        if page and size + len(entry) > PAGE_BUDGET:
-            pages.append("\n\n".join([heading, *page]))
+    for number, reply in enumerate(said, start=1):
+        line = f"{number}. {entry(turn, reply)}"
+        if reply.evidence_id in tied:
+            summary = tied_summary(turn, tied[reply.evidence_id])
+            line += f" · {turn.text('coordinator.replies.tied', indicators=summary)}"
+        if page and size + len(line) > PAGE_BUDGET:
+            pages.append("\n\n".join([heading, *page, how_to_tie]))
             page, size = [], 0
-        page.append(entry)
-        size += len(entry) + 2
-    pages.append("\n\n".join([heading, *page]))
+        page.append(line)
+        size += len(line) + 2
+    pages.append("\n\n".join([heading, *page, how_to_tie]))
     return pages
 
 
-def _entry(turn: CoordinatorTurn, reply: PromptReply) -> str:
+def tied_summary(turn: CoordinatorTurn, indicator_ids: set[str]) -> str:
+    """Indicators by statement, in the tool's order: "2.i a, c; 3.ii b"."""
+    known = [i for i in turn.framework.indicators if i.id in indicator_ids]
+    letters: dict[str, list[str]] = {}
+    for indicator in known:
+        letters.setdefault(indicator.statement_id, []).append(indicator.letter)
+    for gone in sorted(indicator_ids - {i.id for i in known}):  # no longer in the content
+        statement_id, _, letter = gone.rpartition(".")
+        letters.setdefault(statement_id, []).append(letter)
+    return "; ".join(f"{statement} {', '.join(each)}" for statement, each in letters.items())
+
+
+def entry(turn: CoordinatorTurn, reply: PromptReply) -> str:
+    """A reply as a co-ordinator may read it: pseudonym, masked, held back from non-leads."""
     who = pseudonym(reply.role, reply.number)
     if reply.held_back and not turn.coordinator.safeguarding_lead:
         return f"{who}: {turn.text('coordinator.replies.held_back')}"

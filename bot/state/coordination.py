@@ -297,6 +297,8 @@ class PromptReply:
     kind: str  # text, voice, photo …
     text: str | None
     held_back: bool  # flagged for the safeguarding lead and not yet released
+    evidence_id: int
+    statement_id: str | None  # the statement it counts for, if the prompt or a co-ordinator said
 
 
 async def replies_to(
@@ -306,7 +308,15 @@ async def replies_to(
         SafeguardingAlert.evidence_id == Evidence.id, SafeguardingAlert.released.is_(False)
     )
     rows = await session.execute(
-        select(Partner.role, Partner.number, Evidence.kind, Evidence.text, held)
+        select(
+            Partner.role,
+            Partner.number,
+            Evidence.kind,
+            Evidence.text,
+            held,
+            Evidence.id,
+            Evidence.statement_id,
+        )
         .join(Partner, Partner.id == Evidence.partner_id)
         .join(Prompt, Prompt.id == Evidence.prompt_id)
         .where(
@@ -317,6 +327,37 @@ async def replies_to(
         .order_by(Evidence.id)
     )
     return [PromptReply(*row) for row in rows]
+
+
+async def reply_evidence(
+    session: AsyncSession, organisation_id: int, prompt_id: int, evidence_id: int
+) -> Evidence | None:
+    """One reply to one of the organisation's prompts, from a partner of the organisation."""
+    return await session.scalar(
+        select(Evidence)
+        .join(Partner, Partner.id == Evidence.partner_id)
+        .join(Prompt, Prompt.id == Evidence.prompt_id)
+        .where(
+            Evidence.id == evidence_id,
+            Evidence.prompt_id == prompt_id,
+            Prompt.organisation_id == organisation_id,
+            Partner.organisation_id == organisation_id,
+        )
+    )
+
+
+async def indicators_of(session: AsyncSession, evidence_ids: Sequence[int]) -> dict[int, set[str]]:
+    """The indicators each piece of evidence is tied to (evidence tied to none is left out)."""
+    tied: dict[int, set[str]] = {}
+    if evidence_ids:
+        rows = await session.execute(
+            select(EvidenceIndicator.evidence_id, EvidenceIndicator.indicator_id).where(
+                EvidenceIndicator.evidence_id.in_(evidence_ids)
+            )
+        )
+        for evidence_id, indicator_id in rows:
+            tied.setdefault(evidence_id, set()).add(indicator_id)
+    return tied
 
 
 # ---- invites ---------------------------------------------------------------------------------
