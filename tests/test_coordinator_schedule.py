@@ -1,8 +1,8 @@
 """Sending later: a prompt or a reminder scheduled by a typed time, held in the database, sent
 when its time comes to whoever is in its group by then, and stoppable until it starts.
 
-The co-ordinator's "now" is fixed (ERRAND_CLOCK) at Wednesday 21 October 2026, 10:00 in London,
-in summer time; the clocks go back on Sunday 25 October. The worker runs on a stepped clock
+The co-ordinator's "now" is fixed (the engine's clock) at Wednesday 21 October 2026, 10:00 in
+London, in summer time; the clocks go back on Sunday 25 October. The worker runs on a stepped clock
 starting there too: nothing sleeps.
 """
 
@@ -16,7 +16,6 @@ import pytest
 from sqlalchemy import func, select, update
 
 from bot.content import Content
-from bot.dialogues.coordinator_turn import ERRAND_CLOCK
 from bot.dialogues.engine import Engine
 from bot.dialogues.replies import EventKind
 from bot.state.database import SessionFactory
@@ -36,14 +35,14 @@ def utc(text: str) -> datetime:
 
 
 @contextmanager
-def errands_at(now: datetime | SteppedClock) -> Iterator[None]:
+def errands_at(engine: Engine, now: datetime | SteppedClock) -> Iterator[None]:
     """The co-ordinator's chat sees this time (a stepped clock's, as it moves)."""
     clock: Callable[[], datetime] = now.now if isinstance(now, SteppedClock) else lambda: now
-    token = ERRAND_CLOCK.set(clock)
+    before, engine.clock = engine.clock, clock
     try:
         yield
     finally:
-        ERRAND_CLOCK.reset(token)
+        engine.clock = before
 
 
 def step_to(clock: SteppedClock, moment: datetime) -> None:
@@ -94,7 +93,7 @@ async def test_a_prompt_is_scheduled_by_a_typed_time_read_back_and_stored_in_utc
 ) -> None:
     chat, invites = await coordinator(engine, sessions)
     await partner(engine, invites.parent_carer, "p1")
-    with errands_at(WEDNESDAY):
+    with errands_at(engine, WEDNESDAY):
         await play(
             chat,
             [
@@ -141,7 +140,7 @@ async def test_a_time_in_quiet_hours_is_said_to_wait_for_their_end(
     await partner(engine, invites.parent_carer, "p1")
     async with sessions() as session, session.begin():
         await session.execute(update(Organisation).values(quiet_from="20:00", quiet_until="08:00"))
-    with errands_at(WEDNESDAY):
+    with errands_at(engine, WEDNESDAY):
         await schedule_prompt(chat, "tomorrow 21:30")
     said = "\n".join(reply.text for outcome in chat.outcomes[-2:] for reply in outcome.replies)
     assert (
@@ -161,7 +160,7 @@ async def test_nothing_goes_before_the_time_and_it_goes_after_a_restart(
     chat, invites = await coordinator(engine, sessions)
     await partner(engine, invites.parent_carer, "p1")
     await partner(engine, invites.young_person, "y1")
-    with errands_at(clock):
+    with errands_at(engine, clock):
         await schedule_prompt(chat, "Monday 9am")
     courier, delivered = RecordingCourier(), list[tuple[int, int]]()
     await worker(sessions, courier, clock).drain()
@@ -172,7 +171,7 @@ async def test_nothing_goes_before_the_time_and_it_goes_after_a_restart(
 
     # The bot restarts: a new engine and a new worker, knowing only the database.
     again = Chat(Engine(sessions, content), address=chat.address)
-    with errands_at(clock):
+    with errands_at(engine, clock):
         await play(again, [("/scheduled", "Mon 26 Oct, 09:00 · prompt 1 · to: Everyone")])
     step_to(clock, utc("2026-10-26 09:00"))
     await worker(sessions, courier, clock, hook=delivered).drain()
@@ -184,7 +183,7 @@ async def test_nothing_goes_before_the_time_and_it_goes_after_a_restart(
     assert [status for status, _ in await scheduled_rows(sessions)] == ["sent", "sent"]
     released = [a for a in await audit_actions(sessions) if a[1] == "scheduled.released"]
     assert released[0][0] == "outbox" and released[0][2]["partners"] == 2
-    with errands_at(clock):
+    with errands_at(engine, clock):
         await play(again, [("/scheduled", "Nothing is waiting"), ("/prompts", "#1 ·")])
     assert "0 replies" in again.said and "to go" not in again.said
 
@@ -195,7 +194,7 @@ async def test_a_send_stopped_before_its_time_never_goes(
     clock = SteppedClock(WEDNESDAY)
     chat, invites = await coordinator(engine, sessions)
     await partner(engine, invites.parent_carer, "p1")
-    with errands_at(clock):
+    with errands_at(engine, clock):
         await schedule_prompt(chat, "Monday 9am")
         await play(
             chat,
@@ -222,7 +221,7 @@ async def test_a_send_stopped_before_its_time_never_goes(
 
     # Another organisation's co-ordinator cannot stop ours, even with a forged button.
     theirs, _ = await coordinator(engine, sessions, name="Elm Street Nursery", address="coord-2")
-    with errands_at(clock):
+    with errands_at(engine, clock):
         await play(
             theirs,
             [
@@ -268,14 +267,14 @@ async def test_a_send_that_has_started_cannot_be_stopped(
     chat, invites = await coordinator(engine, sessions)
     await partner(engine, invites.parent_carer, "p1")
     await partner(engine, invites.parent_carer, "p2")
-    with errands_at(clock):
+    with errands_at(engine, clock):
         await schedule_prompt(chat, "Monday 9am")
         await play(chat, [("/scheduled", "prompt 1")])
     # Monday 09:00: the worker has addressed it and is about to send when the tap comes.
     step_to(clock, utc("2026-10-26 09:00"))
     async with sessions() as session, session.begin():
         await release_due(session, now=clock.now())
-    with errands_at(clock):
+    with errands_at(engine, clock):
         await play(chat, [("[Stop prompt 1]", "already started going out")])
         listed = chat.last.update_source
         assert listed is not None and "Nothing is waiting" in listed.text
@@ -296,7 +295,7 @@ async def test_a_time_that_cannot_be_taken_is_explained_and_the_words_are_kept(
     clock = SteppedClock(WEDNESDAY)
     chat, invites = await coordinator(engine, sessions)
     await partner(engine, invites.parent_carer, "p1")
-    with errands_at(clock):
+    with errands_at(engine, clock):
         await play(
             chat,
             [
@@ -359,7 +358,7 @@ async def test_a_reminder_for_monday_goes_to_who_has_not_finished_on_monday(
     await partner(engine, invites.young_person, "finished")
     await mark(sessions, "finished", finished=True)
     await partner(engine, invites.practitioner, "reminded-saturday")
-    with errands_at(clock):
+    with errands_at(engine, clock):
         await play(
             chat,
             [
@@ -411,7 +410,7 @@ async def test_a_new_time_typed_at_the_confirmation_is_taken_as_a_change_of_mind
     engine: Engine, sessions: SessionFactory
 ) -> None:
     chat, _ = await coordinator(engine, sessions)
-    with errands_at(WEDNESDAY):
+    with errands_at(engine, WEDNESDAY):
         await play(
             chat,
             [
@@ -435,7 +434,7 @@ async def test_closing_the_round_stops_what_was_scheduled_for_it(
     clock = SteppedClock(WEDNESDAY)
     chat, invites = await coordinator(engine, sessions)
     await partner(engine, invites.parent_carer, "p1")
-    with errands_at(clock):
+    with errands_at(engine, clock):
         await schedule_prompt(chat, "Monday 9am")
         await play(
             chat,
@@ -459,7 +458,7 @@ async def test_a_new_round_stops_what_was_scheduled_for_the_last(
 ) -> None:
     chat, invites = await coordinator(engine, sessions)
     await partner(engine, invites.parent_carer, "p1")
-    with errands_at(WEDNESDAY):
+    with errands_at(engine, WEDNESDAY):
         await schedule_prompt(chat, "Monday 9am")
         await play(
             chat,

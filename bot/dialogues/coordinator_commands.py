@@ -7,6 +7,7 @@ partner journey or to joining), and everything here acts on that row's organisat
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,7 +31,7 @@ from bot.dialogues.keeping import ALERT_BUTTONS
 from bot.dialogues.replies import Event, EventKind, Outcome, Reply
 from bot.state import coordination, invites, partners
 from bot.state.invites import Role
-from bot.state.models import Coordinator, Invite, Organisation
+from bot.state.models import Coordinator, Invite, Organisation, utcnow
 
 Command = Callable[[CoordinatorTurn, str | None], Awaitable[None]]
 Press = Callable[[CoordinatorTurn, str | None], Awaitable[bool]]
@@ -44,6 +45,7 @@ async def serve(
     event: Event,
     invite_link: InviteLink,
     after_commit: list[AfterCommit],
+    clock: Callable[[], datetime] = utcnow,
 ) -> Outcome:
     """One event from a co-ordinator, applied once, in order with their others."""
     locked = await coordination.lock_coordinator(session, coordinator.id)
@@ -64,6 +66,7 @@ async def serve(
         outcome=Outcome(),
         invite_link=invite_link,
         after_commit=after_commit,
+        clock=clock,
     )
     await dispatch(turn)
     return turn.outcome

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -24,12 +23,6 @@ InviteLink = Callable[[str], str]  # an invite's token → the link that opens t
 AfterCommit = Callable[[SessionFactory, Content], Awaitable[Reply]]
 
 
-# What time it is in a co-ordinator's errands ("Monday" is the Monday after it; "in 2 hours").
-# The engine takes no clock of its own, so a test that needs a fixed "now" sets this around the
-# events it plays (see tests/test_coordinator_schedule.py).
-ERRAND_CLOCK: ContextVar[Callable[[], datetime]] = ContextVar("errand_clock", default=utcnow)
-
-
 def placeholder_link(token: str) -> str:
     """Until the transport says the bot's real name (the Telegram app passes its own)."""
     return f"https://t.me/your_bot?start={token}"
@@ -45,6 +38,9 @@ class CoordinatorTurn:
     outcome: Outcome
     invite_link: InviteLink = placeholder_link
     after_commit: list[AfterCommit] = field(default_factory=list)
+    # What time it is in the errand ("Monday" is the Monday after it; "in 2 hours"): the
+    # engine's clock, which a test may fix.
+    clock: Callable[[], datetime] = utcnow
 
     @property
     def stage(self) -> Stage:
@@ -108,7 +104,7 @@ class CoordinatorTurn:
         return await open_round(self.session, self.organisation.id)
 
     def now(self) -> datetime:
-        return ERRAND_CLOCK.get()()
+        return self.clock()
 
     def local(self, when: datetime) -> str:
         """A time as the organisation reads it: 'Tue 4 Mar, 08:00'."""

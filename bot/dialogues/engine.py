@@ -9,6 +9,8 @@ told a partner has therefore already survived a crash.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,7 +32,7 @@ from bot.dialogues.replies import Event, EventKind, Outcome
 from bot.dialogues.turn import Turn
 from bot.state import partners
 from bot.state.database import SessionFactory
-from bot.state.models import Journey, Organisation, Partner
+from bot.state.models import Journey, Organisation, Partner, utcnow
 from bot.state.organisations import open_round
 
 log = logging.getLogger(__name__)
@@ -43,10 +45,12 @@ class Engine:
         sessions: SessionFactory,
         content: Content,
         invite_link: InviteLink = placeholder_link,
+        clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.sessions = sessions
         self.content = content
         self.invite_link = invite_link  # a co-ordinator's new invite token → its deep link
+        self.clock = clock  # what time it is in co-ordinators' errands ("Monday 09:00")
 
     async def handle(self, event: Event) -> Outcome:
         for attempt in range(1, RACE_ATTEMPTS + 1):
@@ -96,7 +100,13 @@ class Engine:
             coordinator = await partners.find_coordinator(session, event.transport, event.chat)
             if coordinator is not None:
                 return await coordinator_commands.serve(
-                    session, self.content, coordinator, event, self.invite_link, after_commit
+                    session,
+                    self.content,
+                    coordinator,
+                    event,
+                    self.invite_link,
+                    after_commit,
+                    self.clock,
                 )
             return await joining.stranger(session, self.content, event)
         organisation = await session.get(Organisation, partner.organisation_id)
