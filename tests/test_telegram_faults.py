@@ -153,11 +153,13 @@ async def test_a_graceful_stop_finishes_the_updates_in_hand(
     async with FakeBotApi(limits=Limits.off()) as api:
         person = api.user(first_name="Ann")
         async with bot_running(api, engine, watch):
-            api.slow_next("sendMessage", 0.3)  # the greeting's answer is late…
+            api.slow_next("sendMessage", 0.3)  # the welcome's answer is late…
             await person.command("/start", invites.parent_carer)
             await person.next_message()  # …and the stop begins while it is in hand
-        assert len(person.messages) == 2  # the greeting, and the privacy note after it
-        assert person.messages[1].button_texts[0] == "Yes, let's start"
+        # The greeting and the privacy note under it, with its buttons, in one message.
+        assert len(person.messages) == 1
+        assert "Before we start" in (person.messages[0].text or "")
+        assert person.messages[0].button_texts[0] == "Yes, let's start"
 
 
 async def test_when_the_engine_fails_the_partner_is_told_kindly_and_the_log_keeps_quiet(

@@ -7,6 +7,8 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.dialogues.replies import Attachment, AttachmentKind, Button, Reply
+from bot.telegram.delivery import coalesced
 from bot.telegram.texts import CAPTION_LIMIT, MESSAGE_LIMIT, split_text, utf16_length
 
 PARTS = st.sampled_from(["a", "é", "👍", "👨‍👩‍👧", "\U0001d11e", " ", "\n", "\n\n", "word "])
@@ -46,3 +48,19 @@ def test_without_paragraphs_it_cuts_at_a_line_then_at_a_space() -> None:
     assert lines[0] == ("word " * 500).strip()
     words = split_text("word " * 1000, limit=100)
     assert all(piece.endswith("word") for piece in words)
+
+
+def test_consecutive_texts_go_as_one_message_where_they_fit() -> None:
+    thanks, question = (
+        Reply("Thanks, that's kept."),
+        Reply("Question 2 of 25", ((Button("Yes", "2:r:a"),),)),
+    )
+    photo = Reply("A chart", attachment=Attachment(AttachmentKind.PHOTO, "chart.png", b"png"))
+    long = Reply("x" * (MESSAGE_LIMIT - 10))
+    assert coalesced([thanks, question]) == [
+        Reply("Thanks, that's kept.\n\nQuestion 2 of 25", question.buttons)
+    ]
+    assert coalesced([question, thanks]) == [question, thanks]  # buttons stay under their text
+    assert coalesced([thanks, photo, thanks]) == [thanks, photo, thanks]  # files go as they are
+    assert coalesced([long, thanks]) == [long, thanks]  # together they would not fit
+    assert coalesced([]) == []

@@ -36,6 +36,27 @@ HARMLESS = (
 REMEMBERED = 4096
 
 
+def coalesced(replies: list[Reply]) -> list[Reply]:
+    """Consecutive texts as one message where they fit: "Thanks, that's kept." and the next
+    question arrive together, one notification on the partner's phone and one call within
+    Telegram's message a second per chat. A text with buttons ends a message (its buttons
+    belong under it), and files go as they are."""
+    merged: list[Reply] = []
+    for reply in replies:
+        last = merged[-1] if merged else None
+        if (
+            last is not None
+            and last.attachment is None
+            and not last.buttons
+            and reply.attachment is None
+            and utf16_length(last.text) + 2 + utf16_length(reply.text) <= MESSAGE_LIMIT
+        ):
+            merged[-1] = Reply(f"{last.text}\n\n{reply.text}", reply.buttons)
+        else:
+            merged.append(reply)
+    return merged
+
+
 class Delivery:
     def __init__(self, bot: Bot, patience: Patience) -> None:
         self.bot = bot
@@ -54,7 +75,7 @@ class Delivery:
     async def send(self, chat_id: int, replies: list[Reply]) -> int:
         """Send the replies in order; returns how many messages that took."""
         sent = 0
-        for reply in replies:
+        for reply in coalesced(replies):
             if reply.attachment is None:
                 sent += await self._send_text(chat_id, reply.text, reply.buttons)
             else:
