@@ -30,7 +30,7 @@ from bot.telegram.courier import TelegramCourier
 from tests.broadcast_fakes import SteppedClock, seed
 from tests.fake_bot_api import FakeBotApi, Limits
 
-PARTNERS = 120
+PARTNERS = 2000  # the figure: a prompt to 2,000, killed halfway with SIGKILL
 FAST = WorkerSettings(overall_per_second=300)  # the fake's limits are off: this is about kills
 PROMPT = Reply("Is there anything we should have asked and did not?")
 ROOT = Path(__file__).resolve().parents[1]
