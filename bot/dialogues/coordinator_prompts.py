@@ -214,6 +214,23 @@ async def change_audience(turn: CoordinatorTurn, _: str | None) -> bool:
     return True
 
 
+async def store_prompt(turn: CoordinatorTurn, round_id: int) -> Prompt:
+    """The prompt being written, stored (and numbered) in the round, to send now or later."""
+    position = turn.position
+    stored = Prompt(
+        organisation_id=turn.organisation.id,
+        round_id=round_id,
+        text=position["text"],
+        audience=Reach(position["audience"]).value,
+        statement_id=position.get("statement"),
+        coordinator_id=turn.coordinator.id,
+        created_at=turn.now(),
+    )
+    turn.session.add(stored)
+    await turn.session.flush()
+    return stored
+
+
 async def send(turn: CoordinatorTurn, _: str | None) -> bool:
     position = turn.position
     current = await turn.open_round()
@@ -228,16 +245,7 @@ async def send(turn: CoordinatorTurn, _: str | None) -> bool:
         turn.say("coordinator.sending.nobody")
         turn.reply(await preview(turn))
         return True
-    stored = Prompt(
-        organisation_id=turn.organisation.id,
-        round_id=current.id,
-        text=position["text"],
-        audience=reach.value,
-        statement_id=position.get("statement"),
-        coordinator_id=turn.coordinator.id,
-    )
-    turn.session.add(stored)
-    await turn.session.flush()
+    stored = await store_prompt(turn, current.id)
     sent = await broadcast(
         turn,
         current.id,

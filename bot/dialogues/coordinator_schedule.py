@@ -15,14 +15,19 @@ from __future__ import annotations
 import calendar
 from datetime import datetime
 
-from bot.dialogues.coordinator_prompts import REACH_KEYS, for_partners, preview, reach_and_tie
+from bot.dialogues.coordinator_prompts import (
+    REACH_KEYS,
+    for_partners,
+    preview,
+    reach_and_tie,
+    store_prompt,
+)
 from bot.dialogues.coordinator_remind import WHO_CAN_BE_REMINDED, ask_who, nudge
 from bot.dialogues.coordinator_turn import CoordinatorTurn
 from bot.dialogues.replies import Button, Reply
 from bot.dialogues.typed_times import FURTHEST, NotATime, Problem, read_when
 from bot.state import coordination, outbox_schedule
 from bot.state.coordination import Reach
-from bot.state.models import Prompt
 from bot.state.outbox import next_sending_time
 from bot.state.outbox_schedule import ScheduledSend, Stopping
 
@@ -212,17 +217,7 @@ async def schedule_it(turn: CoordinatorTurn, _: str | None) -> bool:
     turn.outcome.chosen = turn.text("coordinator.buttons.schedule")
     reach = Reach(position["audience"])
     if position["what"] == PROMPT:
-        stored = Prompt(
-            organisation_id=turn.organisation.id,
-            round_id=current.id,
-            text=position["text"],
-            audience=reach.value,
-            statement_id=position.get("statement"),
-            coordinator_id=turn.coordinator.id,
-            created_at=turn.now(),
-        )
-        turn.session.add(stored)
-        await turn.session.flush()
+        stored = await store_prompt(turn, current.id)
         held = await outbox_schedule.schedule_broadcast(
             turn.session,
             organisation=turn.organisation,

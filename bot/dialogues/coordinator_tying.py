@@ -16,7 +16,7 @@ from bot.dialogues.coordinator import Stage
 from bot.dialogues.coordinator_prompts import pick_cornerstone, statement_picker
 from bot.dialogues.coordinator_replies import entry, tied_summary
 from bot.dialogues.coordinator_turn import CoordinatorTurn
-from bot.dialogues.questions import INDICATORS_PER_PAGE
+from bot.dialogues.questions import indicator_page
 from bot.dialogues.replies import Button, Reply
 from bot.state import answers, coordination
 from bot.state.models import Evidence
@@ -92,9 +92,7 @@ async def ask_indicators(turn: CoordinatorTurn) -> Reply:
     position = turn.position
     statement = turn.framework.statement(position["showing"])
     chosen = await answers.linked_indicators(turn.session, int(position["evidence"]))
-    pages = max(1, -(-len(statement.indicators) // INDICATORS_PER_PAGE))
-    page = min(int(position.get("page", 0)), pages - 1)
-    shown = statement.indicators[page * INDICATORS_PER_PAGE : (page + 1) * INDICATORS_PER_PAGE]
+    shown, page, pages = indicator_page(statement, int(position.get("page", 0)))
     rows: list[tuple[Button, ...]] = [
         (turn.button(("✓ " if i.id in chosen else "") + f"{i.letter}. {i.label}", "t", i.id),)
         for i in shown

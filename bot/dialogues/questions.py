@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.content import Rating, Statement
+from collections.abc import Sequence
+
+from bot.content import Indicator, Rating, Statement
 from bot.dialogues.reflection import Step
 from bot.dialogues.replies import Button, Reply
 from bot.dialogues.turn import Keyboard, Turn
@@ -113,12 +115,19 @@ def showing(turn: Turn) -> Statement:
     return turn.framework.statement(turn.position.get("showing") or turn.statement.id)
 
 
+def indicator_page(statement: Statement, page: int) -> tuple[Sequence[Indicator], int, int]:
+    """A statement's indicators on page `page` (counted from 0, kept in range), that page, and
+    how many pages there are."""
+    pages = max(1, -(-len(statement.indicators) // INDICATORS_PER_PAGE))
+    page = min(max(page, 0), pages - 1)
+    first = page * INDICATORS_PER_PAGE
+    return statement.indicators[first : first + INDICATORS_PER_PAGE], page, pages
+
+
 async def indicators_question(turn: Turn) -> Reply:
     statement = showing(turn)
     chosen = await answers.linked_indicators(turn.session, turn.position["evidence"])
-    pages = max(1, -(-len(statement.indicators) // INDICATORS_PER_PAGE))
-    page = min(int(turn.position.get("page", 0)), pages - 1)
-    shown = statement.indicators[page * INDICATORS_PER_PAGE : (page + 1) * INDICATORS_PER_PAGE]
+    shown, page, pages = indicator_page(statement, int(turn.position.get("page", 0)))
     rows: list[tuple[Button, ...]] = [
         (turn.button(("✓ " if i.id in chosen else "") + i.label, "t", i.id),) for i in shown
     ]

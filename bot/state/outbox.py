@@ -108,10 +108,45 @@ async def enqueue_broadcast(
     them. Partners not in the organisation (or gone since) are left out; `Broadcast.total`
     counts who is in. `audience` records who it was for. The caller commits.
     """
+    created = now or utcnow()
+    broadcast = await new_broadcast(
+        session,
+        organisation=organisation,
+        round_id=round_id,
+        kind=kind,
+        audience=audience,
+        prompt_id=prompt_id,
+        coordinator_id=coordinator_id,
+        starts=next_sending_time(organisation, scheduled_for or created),
+        created=created,
+    )
+    await address_broadcast(
+        session,
+        broadcast,
+        partner_ids,
+        text=reply.text,
+        buttons=stored_buttons(reply),
+        not_before=broadcast.scheduled_for,
+        created=created,
+    )
+    return broadcast
+
+
+async def new_broadcast(
+    session: AsyncSession,
+    *,
+    organisation: Organisation,
+    round_id: int,
+    kind: str,
+    audience: str | None,
+    prompt_id: int | None,
+    coordinator_id: int | None,
+    starts: datetime,
+    created: datetime,
+) -> Broadcast:
+    """A broadcast of a known kind, stored (with its id) and not yet addressed to anyone."""
     if kind not in KINDS:
         raise ValueError(f"a broadcast is one of {sorted(KINDS)}, not {kind!r}")
-    buttons = stored_buttons(reply)
-    starts = next_sending_time(organisation, scheduled_for or now or utcnow())
     broadcast = Broadcast(
         organisation_id=organisation.id,
         round_id=round_id,
@@ -120,18 +155,10 @@ async def enqueue_broadcast(
         prompt_id=prompt_id,
         coordinator_id=coordinator_id,
         scheduled_for=starts,
+        created_at=created,
     )
     session.add(broadcast)
     await session.flush()
-    await address_broadcast(
-        session,
-        broadcast,
-        partner_ids,
-        text=reply.text,
-        buttons=buttons,
-        not_before=starts,
-        created=now or utcnow(),
-    )
     return broadcast
 
 

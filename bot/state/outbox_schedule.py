@@ -36,7 +36,13 @@ from bot.state.models import (
     Round,
     utcnow,
 )
-from bot.state.outbox import KINDS, Status, address_broadcast, next_sending_time, stored_buttons
+from bot.state.outbox import (
+    Status,
+    address_broadcast,
+    new_broadcast,
+    next_sending_time,
+    stored_buttons,
+)
 
 RELEASED_AT_ONCE = 20  # scheduled sends addressed in one transaction; more wait for the next look
 
@@ -56,31 +62,26 @@ async def schedule_broadcast(
 ) -> Broadcast:
     """Hold `reply` for whoever is in `audience` at `at`, or when quiet hours end if `at` falls
     in them (`Broadcast.scheduled_for` says which). The caller commits."""
-    if kind not in KINDS:
-        raise ValueError(f"a broadcast is one of {sorted(KINDS)}, not {kind!r}")
-    buttons = stored_buttons(reply)
-    starts = next_sending_time(organisation, at)
     created = now or utcnow()
-    broadcast = Broadcast(
-        organisation_id=organisation.id,
+    broadcast = await new_broadcast(
+        session,
+        organisation=organisation,
         round_id=round_id,
         kind=kind,
         audience=audience.value,
         prompt_id=prompt_id,
         coordinator_id=coordinator_id,
-        scheduled_for=starts,
-        created_at=created,
+        starts=next_sending_time(organisation, at),
+        created=created,
     )
-    session.add(broadcast)
-    await session.flush()
     session.add(
         OutboxMessage(
             organisation_id=organisation.id,
             broadcast_id=broadcast.id,
             purpose=kind,
             text=reply.text,
-            buttons=buttons,
-            not_before=starts,
+            buttons=stored_buttons(reply),
+            not_before=broadcast.scheduled_for,
             status=Status.SCHEDULED.value,
             created_at=created,
         )

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar, cast
 
 import aiosqlite
@@ -84,11 +84,6 @@ class Connection:
 
     def cursor(self) -> Cursor:
         return Cursor(self)
-
-    async def execute(self, sql: str, parameters: Sequence[Any] = ()) -> Cursor:
-        cursor = Cursor(self)
-        await cursor.execute(sql, parameters)
-        return cursor
 
     async def commit(self) -> None:
         await self.run(self.sqlite.commit)
