@@ -26,7 +26,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from sqlalchemy import text, update
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Bot
 from telegram.request import HTTPXRequest
@@ -34,10 +34,10 @@ from telegram.request import HTTPXRequest
 from bot.broadcast import BroadcastWorker, WorkerSettings
 from bot.dialogues.replies import Button, Reply
 from bot.state.database import open_engine, session_factory
-from bot.state.models import Base, Organisation
-from bot.state.outbox import broadcast_progress, enqueue_broadcast
+from bot.state.models import Base
+from bot.state.outbox import broadcast_progress
 from bot.telegram.courier import TelegramCourier
-from tests.broadcast_fakes import seed
+from tests.broadcast_fakes import queue_prompt, seed
 from tests.fake_bot_api import FakeBotApi
 
 GOAL = 1.05
@@ -87,22 +87,9 @@ async def broadcast(partners: int, postgres: bool) -> bool:
             transport="telegram",
             coordinator_address=str(lead.id),
         )
-        async with sessions() as session, session.begin():
-            # No quiet hours: the benchmark runs whenever it is run.
-            await session.execute(
-                update(Organisation).values(quiet_from="00:00", quiet_until="00:00")
-            )
-            organisation = await session.get_one(Organisation, seeded.organisation_id)
-            sent = await enqueue_broadcast(
-                session,
-                organisation=organisation,
-                round_id=seeded.round_id,
-                kind="prompt",
-                coordinator_id=seeded.coordinator_id,
-                partner_ids=seeded.partner_ids,
-                reply=Reply(PROMPT, ((Button("Reply", f"g:reply:{seeded.prompt_id}"),),)),
-                prompt_id=seeded.prompt_id,
-            )
+        # No quiet hours: the benchmark runs whenever it is run.
+        reply = Reply(PROMPT, ((Button("Reply", f"g:reply:{seeded.prompt_id}"),),))
+        sent = await queue_prompt(sessions, seeded, reply, quiet_hours=False)
         request = HTTPXRequest(connection_pool_size=settings.in_flight + 4)
         async with Bot(api.token, base_url=api.base_url, request=request) as bot:
             worker = BroadcastWorker(sessions, TelegramCourier(bot), settings=settings)

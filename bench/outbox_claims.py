@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import text, update
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bench.engine_events import postgresql_databases
@@ -42,9 +42,8 @@ from bot.broadcast.transactions import Transactions
 from bot.dialogues.replies import Button, Reply
 from bot.state import outbox_claims as claims
 from bot.state.database import open_engine, session_factory
-from bot.state.models import Base, Organisation, utcnow
-from bot.state.outbox import enqueue_broadcast
-from tests.broadcast_fakes import seed
+from bot.state.models import Base, utcnow
+from tests.broadcast_fakes import queue_prompt, seed
 
 POSTGRES_VARIABLE = "CORNERSTONES_TEST_DATABASE_URL"
 GOAL = 1.5
@@ -86,21 +85,10 @@ async def fill(engine: AsyncEngine, label: str, due: int) -> Queue:
     sessions = session_factory(engine)
     started = time.perf_counter()
     seeded = await seed(sessions, [str(1_000_000 + n) for n in range(due)], transport="telegram")
-    async with sessions() as session, session.begin():
-        # No quiet hours: the benchmark runs whenever it is run.
-        await session.execute(update(Organisation).values(quiet_from="00:00", quiet_until="00:00"))
-        organisation = await session.get_one(Organisation, seeded.organisation_id)
-        await enqueue_broadcast(
-            session,
-            organisation=organisation,
-            round_id=seeded.round_id,
-            kind="prompt",
-            coordinator_id=seeded.coordinator_id,
-            partner_ids=seeded.partner_ids,
-            reply=PROMPT,
-            prompt_id=seeded.prompt_id,
-            now=utcnow() - timedelta(seconds=1),
-        )
+    # No quiet hours: the benchmark runs whenever it is run.
+    await queue_prompt(
+        sessions, seeded, PROMPT, now=utcnow() - timedelta(seconds=1), quiet_hours=False
+    )
     if engine.dialect.name == "postgresql":
         async with engine.connect() as connection:
             await connection.execute(text("ANALYZE"))  # as autovacuum would, in time

@@ -23,6 +23,7 @@ from bot.dialogues.reflection import Step
 from bot.dialogues.replies import Reply
 from bot.state.database import SessionFactory
 from bot.state.models import (
+    Broadcast,
     Contact,
     Coordinator,
     Journey,
@@ -32,6 +33,7 @@ from bot.state.models import (
     Round,
     utcnow,
 )
+from bot.state.outbox import enqueue_broadcast
 from tests.fake_bot_api import ManualClock
 
 TRANSPORT = "test"
@@ -246,3 +248,32 @@ async def _add_partners(
     )
     await session.flush()
     return partner_ids
+
+
+async def queue_prompt(
+    sessions: SessionFactory,
+    seeded: Seeded,
+    reply: Reply,
+    *,
+    now: datetime | None = None,
+    quiet_hours: bool = True,
+    tied_to_prompt: bool = True,
+) -> Broadcast:
+    """The seeded prompt to every seeded partner, queued as the chat queues it (untied from the
+    prompt row, a delivery runs no reply hook). Without `quiet_hours` the organisation has
+    none, for a run whose outcome must not hang on the hour."""
+    async with sessions() as session, session.begin():
+        organisation = await session.get_one(Organisation, seeded.organisation_id)
+        if not quiet_hours:
+            organisation.quiet_from = organisation.quiet_until = "00:00"
+        return await enqueue_broadcast(
+            session,
+            organisation=organisation,
+            round_id=seeded.round_id,
+            kind="prompt",
+            coordinator_id=seeded.coordinator_id,
+            partner_ids=seeded.partner_ids,
+            reply=reply,
+            prompt_id=seeded.prompt_id if tied_to_prompt else None,
+            now=now,
+        )

@@ -15,7 +15,7 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import select, text, update
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Bot
 from telegram.request import HTTPXRequest
@@ -24,10 +24,10 @@ from bot.broadcast import BroadcastWorker, MessageWords, WorkerSettings
 from bot.content import Content
 from bot.dialogues.replies import Reply
 from bot.state.database import SessionFactory, open_engine, session_factory
-from bot.state.models import Organisation, OutboxMessage
-from bot.state.outbox import broadcast_progress, enqueue_broadcast
+from bot.state.models import OutboxMessage
+from bot.state.outbox import broadcast_progress
 from bot.telegram.courier import TelegramCourier
-from tests.broadcast_fakes import SteppedClock, seed
+from tests.broadcast_fakes import SteppedClock, queue_prompt, seed
 from tests.fake_bot_api import FakeBotApi, Limits
 
 PARTNERS = 2000  # the figure: a prompt to 2,000, killed halfway with SIGKILL
@@ -64,21 +64,10 @@ async def test_a_worker_killed_with_sigkill_sends_nobody_two_copies(
             transport="telegram",
             coordinator_address=str(lead.id),
         )
-        async with sessions() as session, session.begin():
-            # No quiet hours: the system clock decides here, and the test runs at any hour.
-            await session.execute(
-                update(Organisation).values(quiet_from="00:00", quiet_until="00:00")
-            )
-            organisation = await session.get_one(Organisation, seeded.organisation_id)
-            broadcast = await enqueue_broadcast(
-                session,
-                organisation=organisation,
-                round_id=seeded.round_id,
-                kind="prompt",
-                coordinator_id=seeded.coordinator_id,
-                partner_ids=seeded.partner_ids,
-                reply=PROMPT,
-            )
+        # No quiet hours: the system clock decides here, and the test runs at any hour.
+        broadcast = await queue_prompt(
+            sessions, seeded, PROMPT, quiet_hours=False, tied_to_prompt=False
+        )
         schema = ""
         if db.dialect.name == "postgresql":
             async with db.connect() as connection:

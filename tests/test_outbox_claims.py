@@ -22,9 +22,8 @@ from bot.dialogues.replies import Reply
 from bot.state import migrate
 from bot.state import outbox_claims as claims
 from bot.state.database import SessionFactory
-from bot.state.models import Organisation, OutboxMessage
-from bot.state.outbox import enqueue_broadcast
-from tests.broadcast_fakes import WORKING_HOURS, seed
+from bot.state.models import OutboxMessage
+from tests.broadcast_fakes import WORKING_HOURS, queue_prompt, seed
 
 DUE = 200  # rows due, many times the claim's limit
 LIMIT = 3
@@ -34,18 +33,8 @@ LATER = WORKING_HOURS + timedelta(minutes=1)
 async def _queue(sessions: SessionFactory) -> None:
     """A prompt to DUE partners, all of it due at LATER."""
     seeded = await seed(sessions, [str(n) for n in range(DUE)])
-    async with sessions() as session, session.begin():
-        organisation = await session.get_one(Organisation, seeded.organisation_id)
-        await enqueue_broadcast(
-            session,
-            organisation=organisation,
-            round_id=seeded.round_id,
-            kind="prompt",
-            coordinator_id=seeded.coordinator_id,
-            partner_ids=seeded.partner_ids,
-            reply=Reply("What helped this week?"),
-            now=WORKING_HOURS,
-        )
+    reply = Reply("What helped this week?")
+    await queue_prompt(sessions, seeded, reply, now=WORKING_HOURS, tied_to_prompt=False)
 
 
 async def _claim_queries(db: AsyncEngine, sessions: SessionFactory) -> list[tuple[str, Any]]:
