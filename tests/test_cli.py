@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import ColumnElement, func, select, update
 
-from bot.__main__ import main
+from bot.cli import main
 from bot.content import Audience, Content
 from bot.dialogues.engine import Engine
 from bot.state.database import open_engine, session_factory

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot.__main__ import main
+from bot.cli import main
 from bot.state.database import open_engine, session_factory
 from bot.state.organisations import create_organisation
 from tests.test_export_documents import a_round

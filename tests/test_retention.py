@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select, update
 
-from bot.__main__ import main
+from bot.cli import main
 from bot.dialogues.engine import Engine
 from bot.state.database import SessionFactory
 from bot.state.invites import Role

@@ -15,7 +15,8 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from bot.__main__ import DEMO_NAME, main
+from bot.cli import main
+from bot.cli.running import DEMO_NAME
 from bot.content import Audience, Content, Rating
 from bot.dialogues.engine import Engine
 from bot.state.database import SessionFactory
