@@ -29,7 +29,6 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Bot
-from telegram.request import HTTPXRequest
 
 from bot.broadcast import BroadcastWorker, WorkerSettings
 from bot.dialogues.replies import Button, Reply
@@ -37,6 +36,7 @@ from bot.state.database import open_engine, session_factory
 from bot.state.models import Base
 from bot.state.outbox import broadcast_progress
 from bot.telegram.courier import TelegramCourier
+from bot.telegram.transport import AiohttpRequest
 from tests.broadcast_fakes import queue_prompt, seed
 from tests.fake_bot_api import FakeBotApi
 
@@ -90,7 +90,7 @@ async def broadcast(partners: int, postgres: bool) -> bool:
         # No quiet hours: the benchmark runs whenever it is run.
         reply = Reply(PROMPT, ((Button("Reply", f"g:reply:{seeded.prompt_id}"),),))
         sent = await queue_prompt(sessions, seeded, reply, quiet_hours=False)
-        request = HTTPXRequest(connection_pool_size=settings.in_flight + 4)
+        request = AiohttpRequest(connection_pool_size=settings.in_flight + 4)
         async with Bot(api.token, base_url=api.base_url, request=request) as bot:
             worker = BroadcastWorker(sessions, TelegramCourier(bot), settings=settings)
             stop = asyncio.Event()

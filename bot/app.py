@@ -47,6 +47,7 @@ from bot.telegram.menu import set_menu
 from bot.telegram.polling import CannotReceive, Pace, Poller, TelegramApp, retrying
 from bot.telegram.processor import ChatOrderedProcessor
 from bot.telegram.sending import Patience, Unreachable
+from bot.telegram.transport import AiohttpRequest
 from bot.telegram.webhook import WebhookReceiver
 
 log = logging.getLogger("bot.app")
@@ -119,8 +120,10 @@ def build_application(
         .base_file_url(f"{root}/file/bot")
         .concurrent_updates(ChatOrderedProcessor(tuning.workers))
         .rate_limiter(limiter)
-        .read_timeout(tuning.read_timeout)
-        .write_timeout(tuning.read_timeout)
+        .request(
+            AiohttpRequest(read_timeout=tuning.read_timeout, write_timeout=tuning.read_timeout)
+        )
+        .get_updates_request(AiohttpRequest(connection_pool_size=1))
         .post_init(post_init)
         .post_stop(post_stop)
         .post_shutdown(post_shutdown)

@@ -8,11 +8,11 @@ from collections.abc import AsyncIterator
 
 import pytest
 from telegram import Bot
-from telegram.request import HTTPXRequest
 
 from bot.broadcast import Delivery, Outcome
 from bot.dialogues.replies import Button, Reply
 from bot.telegram.courier import TelegramCourier
+from bot.telegram.transport import AiohttpRequest
 from tests.fake_bot_api import FakeBotApi, Person
 
 HELLO = Reply("What helped this week?", ((Button("Reply", "g:reply:7"),),))
@@ -26,7 +26,7 @@ async def api() -> AsyncIterator[FakeBotApi]:
 
 @pytest.fixture
 async def courier(api: FakeBotApi) -> AsyncIterator[TelegramCourier]:
-    request = HTTPXRequest(read_timeout=0.3, connection_pool_size=4)
+    request = AiohttpRequest(read_timeout=0.3, connection_pool_size=4)
     async with Bot(api.token, base_url=api.base_url, request=request) as bot:
         yield TelegramCourier(bot)
 
@@ -123,7 +123,7 @@ async def test_a_connection_never_made_is_worth_another_try() -> None:
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    request = HTTPXRequest(connect_timeout=1)
+    request = AiohttpRequest(connect_timeout=1)
     await request.initialize()  # the Bot itself would fail to start: getMe cannot connect
     try:
         bot = Bot("1:x", base_url=f"http://127.0.0.1:{port}/bot", request=request)

@@ -18,7 +18,6 @@ from pathlib import Path
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Bot
-from telegram.request import HTTPXRequest
 
 from bot.broadcast import BroadcastWorker, MessageWords, WorkerSettings
 from bot.content import Content
@@ -27,6 +26,7 @@ from bot.state.database import SessionFactory, open_engine, session_factory
 from bot.state.models import OutboxMessage
 from bot.state.outbox import broadcast_progress
 from bot.telegram.courier import TelegramCourier
+from bot.telegram.transport import AiohttpRequest
 from tests.broadcast_fakes import SteppedClock, queue_prompt, seed
 from tests.fake_bot_api import FakeBotApi, Limits
 
@@ -46,7 +46,7 @@ def child() -> None:
 async def _child(url: str, schema: str, base_url: str, token: str) -> None:
     options = {"connect_args": {"server_settings": {"search_path": schema}}} if schema else {}
     engine = open_engine(url, **options)
-    request = HTTPXRequest(connection_pool_size=FAST.in_flight + 4)
+    request = AiohttpRequest(connection_pool_size=FAST.in_flight + 4)
     async with Bot(token, base_url=base_url, request=request) as bot:
         worker = BroadcastWorker(session_factory(engine), TelegramCourier(bot), settings=FAST)
         await worker.run(asyncio.Event())

@@ -25,7 +25,6 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select, update
 from telegram import Bot
-from telegram.request import HTTPXRequest
 
 from bot.broadcast import BroadcastWorker, Courier, Delivery, MessageWords, WorkerSettings
 from bot.content import Content, Messages
@@ -36,6 +35,7 @@ from bot.state.models import Broadcast, Evidence, Organisation, OutboxMessage, P
 from bot.state.outbox import BroadcastProgress, Status, broadcast_progress
 from bot.telegram.courier import TelegramCourier
 from bot.telegram.events import TRANSPORT
+from bot.telegram.transport import AiohttpRequest
 from tests.broadcast_fakes import SteppedClock, join_in_bulk
 from tests.chat import organisation_with_invites
 from tests.fake_bot_api import FakeBotApi, Limits, ManualClock
@@ -92,7 +92,7 @@ class KilledMidSend:
 
 def bot_for(api: FakeBotApi) -> Bot:
     """A worker's own Bot, as a worker process would have: room for every send in flight."""
-    request = HTTPXRequest(connection_pool_size=SETTINGS.in_flight + 4)
+    request = AiohttpRequest(connection_pool_size=SETTINGS.in_flight + 4)
     return Bot(api.token, base_url=api.base_url, request=request)
 
 

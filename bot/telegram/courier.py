@@ -8,7 +8,6 @@ after the request left): only the first may be tried again without risking a sec
 
 from __future__ import annotations
 
-import httpx
 from telegram import Bot
 from telegram.error import (
     BadRequest,
@@ -26,11 +25,10 @@ from bot.telegram.durations import seconds
 from bot.telegram.events import TRANSPORT
 from bot.telegram.keyboards import keyboard
 from bot.telegram.texts import split_text
+from bot.telegram.transport import NEVER_SENT, ConnectionLost
 
 # 400s that mean the person is not there to write to, as a 403 does.
 GONE = ("chat not found", "user not found", "peer_id_invalid", "user is deactivated")
-# httpx failures raised before a byte of the request left: safe to try again.
-NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
 class TelegramCourier:
@@ -93,11 +91,12 @@ def delivery_for(error: TelegramError) -> Delivery:
         return Delivery.failed(reason)
     if isinstance(error, InvalidToken):
         return Delivery.failed(reason, transient=True)  # the operator has to fix the token
-    if isinstance(error, TimedOut | NetworkError):
-        cause = error.__cause__
-        if isinstance(cause, httpx.HTTPError) and not isinstance(cause, NOT_SENT):
-            return Delivery.uncertain(reason)  # it left, and no answer came back
-        return Delivery.failed(reason, transient=True)  # a 5xx answer, or it never left
+    if isinstance(error, NEVER_SENT):
+        return Delivery.failed(reason, transient=True)  # it never left: safe to try again
+    if isinstance(error, TimedOut | ConnectionLost):
+        return Delivery.uncertain(reason)  # it left, and no answer came back
+    if isinstance(error, NetworkError):
+        return Delivery.failed(reason, transient=True)  # a 5xx answer: Telegram did not take it
     return Delivery.failed(reason)
 
 

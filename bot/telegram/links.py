@@ -6,6 +6,7 @@ from telegram import Bot
 from telegram.error import TelegramError
 
 from bot.config import Settings
+from bot.telegram.transport import AiohttpRequest
 
 PLACEHOLDER_USERNAME = "your_bot"
 
@@ -17,6 +18,8 @@ def bot_for(settings: Settings) -> Bot:
         settings.telegram_bot_token.get_secret_value(),
         base_url=f"{root}/bot",
         base_file_url=f"{root}/file/bot",
+        request=AiohttpRequest(),
+        get_updates_request=AiohttpRequest(connection_pool_size=1),
     )
 
 
