@@ -37,7 +37,7 @@ from bot.config import Settings
 from bot.content import default_content
 from bot.dialogues.engine import Engine
 from bot.state import migrate
-from bot.state.database import open_engine, session_factory
+from bot.state.database import POSTGRES_CONNECTIONS, open_engine, session_factory
 from bot.telegram.broadcasting import Broadcasts
 from bot.telegram.delivery import Delivery
 from bot.telegram.handlers import Handlers
@@ -63,7 +63,7 @@ class Tuning:
     production against Telegram."""
 
     workers: int = 32  # updates worked on at once, across all chats
-    # Events in the engine at once; None: 1 on SQLite (see `engine_at_once`), else `workers`.
+    # Events in the engine at once; None: see `engine_at_once`.
     engine_at_once: int | None = None
     patience: Patience = field(default_factory=Patience)
     read_timeout: float = 10.0  # seconds to wait for Telegram's answer to a call
@@ -150,9 +150,13 @@ def build_application(
 def engine_at_once(engine: Engine, workers: int) -> int:
     """How many events to let into the engine together. SQLite has one writer: every event
     takes its lock up front (BEGIN IMMEDIATE), and the others wait inside SQLite, which sleeps
-    and retries; queueing them here instead costs nothing and keeps replies flowing."""
+    and retries; queueing them here instead costs nothing and keeps replies flowing. On
+    PostgreSQL as many as the connections kept open allow, less a few for the broadcast worker
+    and exports, so that events never wait for a connection to be made."""
     bind = engine.sessions.kw.get("bind")
-    return 1 if bind is not None and bind.dialect.name == "sqlite" else workers
+    if bind is not None and bind.dialect.name == "sqlite":
+        return 1
+    return min(workers, POSTGRES_CONNECTIONS - 4)
 
 
 class Receiver(Protocol):

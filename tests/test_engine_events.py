@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import event, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.app import engine_at_once
 from bot.dialogues.engine import Engine
 from bot.dialogues.replies import Event, EventKind
 from bot.state import answers, partners
@@ -182,3 +183,26 @@ async def test_a_rating_given_again_replaces_the_old_and_the_same_one_changes_no
     value, again_created, again_updated, count = await stored()
     assert (value, again_created, count) == ("always", created, 1)
     assert again_updated > updated
+
+
+async def test_as_many_events_as_the_bot_lets_in_at_once_make_no_new_connections(
+    engine: Engine, db: AsyncEngine
+) -> None:
+    """A connection beyond those the pool keeps is closed as soon as it is handed back; if the
+    bot let in more events at once than that, it would make a new one per event, which cost a
+    third of the throughput on PostgreSQL. Once warm, a full house makes none."""
+    at_once = engine_at_once(engine, workers=32)
+    opened: list[object] = []
+    gate = asyncio.Semaphore(at_once)
+
+    async def stranger(n: int) -> None:
+        said = Event(
+            transport="test", chat=f"s{n}", kind=EventKind.TEXT, event_id=f"e{n}", text="hi"
+        )
+        async with gate:
+            await engine.handle(said)
+
+    await asyncio.gather(*(stranger(n) for n in range(at_once * 3)))  # warm
+    event.listen(db.sync_engine, "connect", lambda *_: opened.append(_))
+    await asyncio.gather(*(stranger(n) for n in range(at_once * 3, at_once * 9)))
+    assert opened == []
