@@ -4,11 +4,12 @@ Every reply, every getUpdates and every broadcast message is a call, and PTB's o
 (httpx) spends about twice the CPU on one that aiohttp does: `python -m bench.telegram_throughput`
 runs its echo bot on both, so the difference shows end to end.
 
-It keeps PTB's meaning of the four timeouts and its errors: a timeout is `TimedOut`, any other
-failure `NetworkError`, and a status code goes back to PTB to turn into `BadRequest`,
-`Forbidden`, `RetryAfter` and so on. On top, it says when a failed request surely never left
-this machine (`NEVER_SENT`): the connection was not made, or no pooled connection came free.
-Only such a message may be sent again without risking a second copy on a partner's phone.
+Parameters go as JSON, files as multipart. PTB's meaning of the four timeouts and of errors is
+kept: a timeout is `TimedOut`, any other failure `NetworkError`, and a status code goes back to
+PTB to turn into `BadRequest`, `Forbidden`, `RetryAfter` and so on. On top, it says when a
+failed request surely never left this machine (`NEVER_SENT`): the connection was not made, or
+no pooled connection came free. Only such a message may be sent again without risking a second
+copy on a partner's phone.
 
 Errors carry aiohttp's class name and the operating system's reason, never its message or the
 request URL, which hold the bot token; and nothing is chained, so a traceback logged by PTB
@@ -17,6 +18,7 @@ cannot carry them either.
 
 from __future__ import annotations
 
+import json
 import ssl
 from urllib.parse import urlsplit
 from urllib.request import getproxies, proxy_bypass
@@ -166,12 +168,14 @@ def _chosen(value: ODVInput[float], default: float | None) -> float | None:
     return default if isinstance(value, DefaultValue) else value
 
 
-def _body(request_data: RequestData | None) -> aiohttp.FormData | dict[str, str] | None:
-    """Parameters form-encoded, or with files as multipart, as PTB's httpx backend sends them."""
+def _body(request_data: RequestData | None) -> aiohttp.FormData | aiohttp.BytesPayload | None:
+    """Parameters as a JSON object (the Bot API takes one, and it costs less to write than
+    PTB's form encoding, which escapes JSON inside it); with files, multipart as PTB sends it."""
     if request_data is None:
         return None
     if not request_data.contains_files:
-        return request_data.json_parameters
+        body = json.dumps(request_data.parameters, ensure_ascii=False).encode()
+        return aiohttp.BytesPayload(body, content_type="application/json")
     form = aiohttp.FormData()
     for name, value in request_data.json_parameters.items():
         form.add_field(name, value)
