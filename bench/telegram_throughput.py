@@ -118,16 +118,15 @@ async def act(person: Person, text: str, finishes: Finishes) -> float:
 
 
 async def measure(
-    slots: list[list[Person]], updates: int, script: Script, finishes: Finishes
+    slots: list[list[Person]], spare: Person, updates: int, script: Script, finishes: Finishes
 ) -> Figures:
     """Each slot is one partner active at a time, `updates` timed updates in all: its people
     take turns, PER_PERSON updates each, so nobody runs past the end of their journey. First,
-    untimed, one more person warms the bot up (caches, first calls): the figure is the steady
-    state of a bot that runs for days."""
+    untimed, the spare warms the bot up (caches, first calls): the figure is the steady state
+    of a bot that runs for days."""
     latencies: list[float] = []
-    warm_up, *_ = slots[-1][-1:]  # the caller adds a spare person at the end for this
     for n in range(WARM_UP):
-        await act(warm_up, script(warm_up, n), finishes)
+        await act(spare, script(spare, n), finishes)
 
     async def partner(people: list[Person]) -> None:
         for n in range(updates):
@@ -139,12 +138,12 @@ async def measure(
     return Figures(len(slots) * updates, time.perf_counter() - started, latencies)
 
 
-def in_slots(people: list[Person], partners: int, updates: int) -> list[list[Person]]:
+def in_slots(
+    people: list[Person], partners: int, updates: int
+) -> tuple[list[list[Person]], Person]:
     """`partners` slots of people enough for `updates` each, and the spare for the warm-up."""
     each = people_per_slot(updates)
-    slots = [people[k * each : (k + 1) * each] for k in range(partners)]
-    slots[-1] = [*slots[-1], people[partners * each]]
-    return slots
+    return [people[k * each : (k + 1) * each] for k in range(partners)], people[partners * each]
 
 
 def people_per_slot(updates: int) -> int:
@@ -228,7 +227,8 @@ async def run_cornerstones(db: AsyncEngine, partners: int, updates: int) -> Figu
                 api.user(chat_id=SEEDED_ADDRESS + n, first_name="Sam", has_started_bot=True)
                 for n in range(1, seeded + 1)
             ]
-            return await measure(in_slots(people, partners, updates), updates, journey, finishes)
+            slots, spare = in_slots(people, partners, updates)
+            return await measure(slots, spare, updates, journey, finishes)
 
 
 async def run_engine_alone(db: AsyncEngine, updates: int) -> Figures:
@@ -270,7 +270,8 @@ async def run_echo(partners: int, updates: int, on_aiohttp: bool = False) -> Fig
         async with running(application):
             seeded = partners * people_per_slot(updates) + 1
             people = [api.user(first_name=f"P{n}", has_started_bot=True) for n in range(seeded)]
-            return await measure(in_slots(people, partners, updates), updates, journey, finishes)
+            slots, spare = in_slots(people, partners, updates)
+            return await measure(slots, spare, updates, journey, finishes)
 
 
 def row(name: str, figures: Figures) -> str:
