@@ -11,18 +11,20 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, event, inspect, select
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import Connection, event, func, inspect, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from bot.dialogues.replies import Reply
 from bot.state import migrate
 from bot.state import outbox_claims as claims
 from bot.state.database import SessionFactory
 from bot.state.models import OutboxMessage
+from bot.state.outbox import Status
 from tests.broadcast_fakes import WORKING_HOURS, queue_prompt, seed
 
 DUE = 200  # rows due, many times the claim's limit
@@ -37,9 +39,9 @@ async def _queue(sessions: SessionFactory) -> None:
     await queue_prompt(sessions, seeded, reply, now=WORKING_HOURS, tied_to_prompt=False)
 
 
-async def _claim_queries(db: AsyncEngine, sessions: SessionFactory) -> list[tuple[str, Any]]:
-    """The SELECTs one claim runs (a look for alerts, then the queue), with their parameters;
-    the claim itself is rolled back, so the rows are still due."""
+@contextmanager
+def _selects(db: AsyncEngine) -> Iterator[list[tuple[str, Any]]]:
+    """The SELECTs run meanwhile, with their parameters."""
     seen: list[tuple[str, Any]] = []
 
     def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
@@ -48,16 +50,47 @@ async def _claim_queries(db: AsyncEngine, sessions: SessionFactory) -> list[tupl
 
     event.listen(db.sync_engine, "before_cursor_execute", record)
     try:
+        yield seen
+    finally:
+        event.remove(db.sync_engine, "before_cursor_execute", record)
+
+
+async def _claim_queries(db: AsyncEngine, sessions: SessionFactory) -> list[tuple[str, Any]]:
+    """The SELECTs one claim runs (a look for alerts, then the queue), with their parameters;
+    the claim itself is rolled back, so the rows are still due."""
+    with _selects(db) as seen:
         async with sessions() as session, session.begin():
             taken = await claims.claim_due(
                 session, now=LATER, lease=timedelta(minutes=2), limit=LIMIT, chat_wait=lambda _: 0
             )
             assert len(taken) == LIMIT
             await session.rollback()
-    finally:
-        event.remove(db.sync_engine, "before_cursor_execute", record)
     assert len(seen) == 2, seen
     return seen
+
+
+async def _outbox_reads_on_postgresql(
+    connection: AsyncConnection, statement: str, parameters: Any
+) -> list[tuple[str, float]]:
+    """(node, rows read) for each node of the statement's plan that reads the outbox, with
+    sequential scans and sorts priced out as a long queue prices them out."""
+    await connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+    await connection.exec_driver_sql("SET LOCAL enable_sort = off")
+    explained = await connection.exec_driver_sql(
+        f"EXPLAIN (ANALYZE, FORMAT JSON) {statement}", parameters
+    )
+    found = explained.scalar_one()
+    plan = (json.loads(found) if isinstance(found, str) else found)[0]["Plan"]
+    return _outbox_rows_read(plan)
+
+
+async def _sqlite_plan(
+    connection: AsyncConnection, statement: str, parameters: Any
+) -> list[tuple[int, int, str]]:
+    explained = await connection.exec_driver_sql(
+        f"EXPLAIN QUERY PLAN {statement}", tuple(parameters)
+    )
+    return [(row[0], row[1], str(row[3])) for row in explained]
 
 
 def _nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -86,20 +119,10 @@ async def test_a_claim_reads_only_the_rows_it_takes(
     async with db.connect() as connection:
         for statement, parameters in queries:
             if db.dialect.name == "postgresql":
-                await connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
-                await connection.exec_driver_sql("SET LOCAL enable_sort = off")
-                explained = await connection.exec_driver_sql(
-                    f"EXPLAIN (ANALYZE, FORMAT JSON) {statement}", parameters
-                )
-                found = explained.scalar_one()
-                plan = (json.loads(found) if isinstance(found, str) else found)[0]["Plan"]
-                reads = _outbox_rows_read(plan)
+                reads = await _outbox_reads_on_postgresql(connection, statement, parameters)
                 assert reads and all(rows <= LIMIT for _, rows in reads), (reads, statement)
             else:
-                explained = await connection.exec_driver_sql(
-                    f"EXPLAIN QUERY PLAN {statement}", tuple(parameters)
-                )
-                steps = [(row[0], row[1], str(row[3])) for row in explained]
+                steps = await _sqlite_plan(connection, statement, parameters)
                 picking = _picking_steps(steps)
                 alerts = "coordinator_id IS NOT NULL" in statement
                 index = "ix_outbox_alerts_due" if alerts else "ix_outbox_due"
@@ -120,6 +143,57 @@ def _picking_steps(steps: list[tuple[int, int, str]]) -> list[str]:
             inside.add(step)
             found.append(detail)
     return found
+
+
+async def test_the_worker_sleeps_until_the_earliest_waiting_or_scheduled_message(
+    sessions: SessionFactory,
+) -> None:
+    async with sessions() as session:
+        assert await claims.next_due(session) is None  # nothing queued: sleep until woken
+    await _queue(sessions)
+    async with sessions() as session:
+        waiting = await session.scalar(select(func.min(OutboxMessage.not_before)))
+        assert waiting is not None and await claims.next_due(session) == waiting
+        first, second, third = await session.scalars(select(OutboxMessage.id).limit(3))
+    async with sessions() as session, session.begin():
+        for message_id, status, when in (
+            (first, Status.SENT, waiting - timedelta(days=2)),  # gone: no reason to wake
+            (second, Status.SCHEDULED, waiting - timedelta(hours=1)),
+            (third, Status.SCHEDULED, waiting + timedelta(days=1)),
+        ):
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == message_id)
+                .values(status=status, not_before=when)
+            )
+    async with sessions() as session:
+        assert await claims.next_due(session) == waiting - timedelta(hours=1)
+
+
+async def test_when_the_next_message_is_due_is_read_from_the_index_not_the_queue(
+    db: AsyncEngine, sessions: SessionFactory
+) -> None:
+    """The worker asks whenever it goes idle; with 20,000 queued, a look over every waiting
+    row took 5 ms on PostgreSQL. One look per status reads one index entry each."""
+    await _queue(sessions)
+    with _selects(db) as seen:
+        async with sessions() as session:
+            await claims.next_due(session)
+    ((statement, parameters),) = seen
+    async with db.connect() as connection:
+        if db.dialect.name == "postgresql":
+            reads = await _outbox_reads_on_postgresql(connection, statement, parameters)
+            assert len(reads) == 2 and all(rows <= 1 for _, rows in reads), (reads, statement)
+        else:
+            steps = await _sqlite_plan(connection, statement, parameters)
+            details = [detail for _, _, detail in steps]
+            assert not any(d.startswith("SCAN outbox") or "TEMP B-TREE" in d for d in details), (
+                steps
+            )
+            assert (
+                sum(d.startswith("SEARCH outbox") and "ix_outbox_due " in d for d in details) == 2
+            )
+        await connection.rollback()
 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
