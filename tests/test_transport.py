@@ -7,7 +7,9 @@ import asyncio
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
+import certifi
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
@@ -21,6 +23,7 @@ from bot.telegram.transport import (
     ConnectFailed,
     ConnectionLost,
     ConnectTimedOut,
+    certificates,
 )
 from tests.fake_bot_api import TINY_PNG, FakeBotApi
 
@@ -211,3 +214,13 @@ def test_a_proxy_in_the_environment_is_used_where_it_applies(
     assert request._proxy("http://127.0.0.1:8081/bot1:x/getMe") is None
     assert request._proxy("https://bot-api.internal/bot1:x/getMe") is None
     assert request._proxy("http://plain.example/bot1:x/getMe") is None  # no HTTP_PROXY set
+
+
+def test_certificates_are_certifis_unless_the_environment_names_others(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    assert certificates() == certifi.where()
+    own = tmp_path / "school-ca.pem"
+    monkeypatch.setenv("SSL_CERT_FILE", str(own))
+    assert certificates() == str(own)

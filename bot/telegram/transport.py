@@ -19,6 +19,7 @@ cannot carry them either.
 from __future__ import annotations
 
 import json
+import os
 import ssl
 from urllib.parse import urlsplit
 from urllib.request import getproxies, proxy_bypass
@@ -77,7 +78,7 @@ class AiohttpRequest(BaseRequest):
             return
         connector = aiohttp.TCPConnector(
             limit=self._pool_size,
-            ssl=ssl.create_default_context(cafile=certifi.where()),  # as httpx verifies
+            ssl=ssl.create_default_context(cafile=certificates()),
         )
         self._session = aiohttp.ClientSession(
             connector=connector,
@@ -162,6 +163,12 @@ class AiohttpRequest(BaseRequest):
             sock_connect=connect_s,
             sock_read=read_s,
         )
+
+
+def certificates() -> str:
+    """Whose certificates to trust, as httpx decides: SSL_CERT_FILE if set (a self-hosted Bot
+    API server with its own authority), else certifi's bundle."""
+    return os.environ.get("SSL_CERT_FILE") or certifi.where()
 
 
 def _chosen(value: ODVInput[float], default: float | None) -> float | None:
