@@ -18,22 +18,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import tempfile
 import time
-import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from pathlib import Path
 
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Bot
 
+from bench._databases import POSTGRES_VARIABLE, fresh_database
 from bot.broadcast import BroadcastWorker, WorkerSettings
 from bot.dialogues.replies import Button, Reply
-from bot.state.database import open_engine, session_factory
-from bot.state.models import Base
+from bot.state.database import session_factory
 from bot.state.outbox import broadcast_progress
 from bot.telegram.courier import TelegramCourier
 from bot.telegram.transport import AiohttpRequest
@@ -42,42 +34,12 @@ from tests.fake_bot_api import FakeBotApi
 
 GOAL = 1.05
 TELEGRAM_PER_SECOND = 30.0
-POSTGRES_VARIABLE = "CORNERSTONES_TEST_DATABASE_URL"
 PROMPT = "What is one thing that helped you feel listened to this term?"
-
-
-@asynccontextmanager
-async def database(postgres: bool) -> AsyncIterator[AsyncEngine]:
-    if not postgres:
-        with tempfile.TemporaryDirectory() as folder:
-            engine = open_engine(f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}")
-            async with engine.begin() as connection:
-                await connection.run_sync(Base.metadata.create_all)
-            yield engine
-            await engine.dispose()
-        return
-    url = os.environ.get(POSTGRES_VARIABLE)
-    if not url:
-        raise SystemExit(f"--postgres needs {POSTGRES_VARIABLE}")
-    schema = f"bench_{uuid.uuid4().hex[:12]}"
-    admin = open_engine(url)
-    async with admin.begin() as connection:
-        await connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = open_engine(url, connect_args={"server_settings": {"search_path": schema}})
-    try:
-        async with engine.begin() as connection:
-            await connection.run_sync(Base.metadata.create_all)
-        yield engine
-    finally:
-        await engine.dispose()
-        async with admin.begin() as connection:
-            await connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        await admin.dispose()
 
 
 async def broadcast(partners: int, postgres: bool) -> bool:
     settings = WorkerSettings()
-    async with database(postgres) as engine, FakeBotApi() as api:
+    async with fresh_database(postgres) as engine, FakeBotApi() as api:
         sessions = session_factory(engine)
         people = [api.user(first_name=f"P{n}", has_started_bot=True) for n in range(partners)]
         lead = api.user(first_name="Robin", has_started_bot=True)

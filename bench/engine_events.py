@@ -22,7 +22,6 @@ import sys
 import tempfile
 import time
 import tracemalloc
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from typing import Any
 from sqlalchemy import event, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from bench._databases import POSTGRES_VARIABLE, postgresql_schemas
 from bot.content import Content, default_content
 from bot.dialogues.engine import Engine
 from bot.dialogues.replies import Button, Event, EventKind, Outcome
@@ -51,7 +51,6 @@ from bot.state.models import (
     utcnow,
 )
 
-POSTGRES_VARIABLE = "CORNERSTONES_TEST_DATABASE_URL"
 PARTNER_ROLES = (Role.PARENT_CARER, Role.YOUNG_PERSON, Role.PRACTITIONER)
 PER_ORGANISATION = 500  # a large deployment is many organisations, not one enormous one
 CHUNK = 10_000
@@ -390,28 +389,6 @@ async def sqlite_databases(folder: Path) -> AsyncIterator[tuple[AsyncEngine, Asy
         await large.dispose()
 
 
-@asynccontextmanager
-async def postgresql_databases(url: str) -> AsyncIterator[tuple[AsyncEngine, AsyncEngine]]:
-    schemas = [f"bench_{uuid.uuid4().hex[:10]}" for _ in range(2)]
-    admin = open_engine(url)
-    async with admin.begin() as connection:
-        for schema in schemas:
-            await connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engines = [
-        open_engine(url, connect_args={"server_settings": {"search_path": schema}})
-        for schema in schemas
-    ]
-    try:
-        yield engines[0], engines[1]
-    finally:
-        for engine in engines:
-            await engine.dispose()
-        async with admin.begin() as connection:
-            for schema in schemas:
-                await connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        await admin.dispose()
-
-
 @dataclass(frozen=True)
 class Options:
     events: int = 300
@@ -481,8 +458,8 @@ async def run(options: Options) -> None:
             await measure("SQLite", databases, options)
     url = os.environ.get(POSTGRES_VARIABLE)
     if options.postgresql and url:
-        async with postgresql_databases(url) as databases:
-            await measure("PostgreSQL", databases, options)
+        async with postgresql_schemas(url, 2) as (small, large):
+            await measure("PostgreSQL", (small, large), options)
     elif options.postgresql:
         print(f"PostgreSQL: skipped (set {POSTGRES_VARIABLE} to measure it too)")
 

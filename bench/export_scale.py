@@ -21,24 +21,21 @@ import sys
 import tempfile
 import time
 import tracemalloc
-import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bench._databases import POSTGRES_VARIABLE, postgresql_schemas
 from bot.content import Content, default_content
 from bot.export import export
 from bot.state.database import open_engine, session_factory
 from bot.state.models import Base, Evidence, EvidenceIndicator, Journey, Partner, Rating, utcnow
 from bot.state.organisations import create_organisation
 
-POSTGRES_VARIABLE = "CORNERSTONES_TEST_DATABASE_URL"
 SMALL = 100
 GOAL = 2.0
 CHUNK = 5_000
@@ -201,22 +198,6 @@ async def run(label: str, engine: AsyncEngine, options: Options, folder: Path) -
     return within
 
 
-@asynccontextmanager
-async def postgresql(url: str) -> AsyncIterator[AsyncEngine]:
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = open_engine(url)
-    async with admin.begin() as connection:
-        await connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = open_engine(url, connect_args={"server_settings": {"search_path": schema}})
-    try:
-        yield engine
-    finally:
-        await engine.dispose()
-        async with admin.begin() as connection:
-            await connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        await admin.dispose()
-
-
 async def measure_all(options: Options) -> bool:
     within = True
     with tempfile.TemporaryDirectory(prefix="cornerstones-export-bench-") as folder:
@@ -227,7 +208,7 @@ async def measure_all(options: Options) -> bool:
             await engine.dispose()
         url = os.environ.get(POSTGRES_VARIABLE)
         if options.postgresql and url:
-            async with postgresql(url) as engine:
+            async with postgresql_schemas(url, 1) as (engine,):
                 within &= await run("PostgreSQL", engine, options, Path(folder))
         elif options.postgresql:
             print(f"(PostgreSQL not measured: --postgresql needs {POSTGRES_VARIABLE})")

@@ -37,7 +37,7 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bench.engine_events import postgresql_databases
+from bench._databases import POSTGRES_VARIABLE, postgresql_schemas
 from bot.broadcast.transactions import Transactions
 from bot.dialogues.replies import Button, Reply
 from bot.state import outbox_claims as claims
@@ -45,7 +45,6 @@ from bot.state.database import open_engine, session_factory
 from bot.state.models import Base, utcnow
 from tests.broadcast_fakes import queue_prompt, seed
 
-POSTGRES_VARIABLE = "CORNERSTONES_TEST_DATABASE_URL"
 GOAL = 1.5
 PER_CLAIM = 3  # the most the worker claims at once in practice (Telegram's 30/s, ~0.1 s apart)
 ALERTS_EVERY = 10  # claims: a look for alerts first every 30 messages, once a second at 30/s
@@ -163,8 +162,8 @@ async def run(options: Options) -> bool:
     async with sqlite_databases() as engines:
         ok = await measure("SQLite", engines, options)
     if url:
-        async with postgresql_databases(url) as engines:
-            ok = await measure("PostgreSQL", engines, options) and ok
+        async with postgresql_schemas(url, 2) as (small, large):
+            ok = await measure("PostgreSQL", (small, large), options) and ok
     else:
         print(f"PostgreSQL: skipped (set {POSTGRES_VARIABLE} to measure it too)")
     return ok

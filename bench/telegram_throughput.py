@@ -27,37 +27,30 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
-import tempfile
 import time
-import uuid
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, TypeHandler
 from telegram.ext import filters as ptb_filters
 
+from bench._databases import POSTGRES_VARIABLE, fresh_database
 from bench.engine_events import populate
 from bot.app import Tuning, build_application, running
 from bot.config import Settings
 from bot.content import default_content
 from bot.dialogues.engine import Engine
 from bot.dialogues.replies import Event, EventKind
-from bot.state.database import open_engine, session_factory
-from bot.state.models import Base
+from bot.state.database import session_factory
 from bot.telegram.events import TRANSPORT
 from bot.telegram.transport import AiohttpRequest
 from tests.fake_bot_api import FakeBotApi, Limits, Person
 
 GOAL = 0.70
 SEEDED_ADDRESS = 5_000_000_000  # bench.engine_events gives partner n the address this + n
-POSTGRES_VARIABLE = "CORNERSTONES_TEST_DATABASE_URL"
 DONE_GROUP = 99  # after every handler group either bot uses
 # A seeded partner has rated at most 10 of the 25 statements: 15 left, two updates each.
 PER_PERSON = 30
@@ -176,34 +169,6 @@ def echo_bot(api: FakeBotApi, on_aiohttp: bool) -> Application[Any, Any, Any, An
     application = builder.build()
     application.add_handler(MessageHandler(ptb_filters.TEXT, echo))
     return application
-
-
-@asynccontextmanager
-async def fresh_database(postgres: bool) -> AsyncIterator[AsyncEngine]:
-    """An empty database with the schema: a SQLite file, or a throwaway PostgreSQL schema."""
-    if not postgres:
-        with tempfile.TemporaryDirectory() as folder:
-            db = open_engine(f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}")
-            async with db.begin() as connection:
-                await connection.run_sync(Base.metadata.create_all)
-            yield db
-            await db.dispose()
-        return
-    url = os.environ[POSTGRES_VARIABLE]
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = open_engine(url)
-    async with admin.begin() as connection:
-        await connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    db = open_engine(url, connect_args={"server_settings": {"search_path": schema}})
-    try:
-        async with db.begin() as connection:
-            await connection.run_sync(Base.metadata.create_all)
-        yield db
-    finally:
-        await db.dispose()
-        async with admin.begin() as connection:
-            await connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        await admin.dispose()
 
 
 async def run_cornerstones(db: AsyncEngine, partners: int, updates: int) -> Figures:
