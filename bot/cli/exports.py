@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+from contextlib import AbstractAsyncContextManager, nullcontext
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -14,6 +15,9 @@ from bot.content import default_content
 from bot.export.formats import ExportFormat
 from bot.state import migrate
 from bot.state.database import open_engine, session_factory
+
+if TYPE_CHECKING:
+    from bot.export import MediaSource
 
 
 @main.command("export")
@@ -45,24 +49,8 @@ def export_command(
         try:
             await migrate.require_current(engine)
             sessions = session_factory(engine)
-            with _ProgressBar() as bar:
-                if not with_media:
-                    return await export(
-                        sessions,
-                        default_content(),
-                        org_name,
-                        round_name,
-                        export_format,
-                        out,
-                        progress=bar,
-                    )
-                if settings.telegram_bot_token is None:
-                    raise ExportError(
-                        "--with-media fetches files from Telegram, so it needs TELEGRAM_BOT_TOKEN."
-                    )
-                from bot.telegram.files import TelegramFiles
-
-                async with TelegramFiles.for_settings(settings) as files:
+            async with _media(settings, with_media) as files:
+                with _ProgressBar() as bar:
                     return await export(
                         sessions,
                         default_content(),
@@ -79,6 +67,21 @@ def export_command(
             await engine.dispose()
 
     click.echo(f"Wrote {run_work(work).resolve()}")
+
+
+def _media(settings: Settings, wanted: bool) -> AbstractAsyncContextManager[MediaSource | None]:
+    """Telegram, to fetch voice notes, photos and documents from, when they are wanted."""
+    from bot.export import ExportError
+
+    if not wanted:
+        return nullcontext(None)
+    if settings.telegram_bot_token is None:
+        raise ExportError(
+            "--with-media fetches files from Telegram, so it needs TELEGRAM_BOT_TOKEN."
+        )
+    from bot.telegram.files import TelegramFiles
+
+    return TelegramFiles.for_settings(settings)
 
 
 class _ProgressBar:
