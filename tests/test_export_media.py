@@ -8,7 +8,6 @@ import zipfile
 from pathlib import Path
 
 import docx
-from telegram import Bot
 
 from bot.content import Content
 from bot.export import export
@@ -19,6 +18,7 @@ from bot.state.organisations import create_organisation
 from bot.state.partners import add_partner
 from bot.telegram.files import TelegramFiles
 from tests.fake_bot_api import TINY_PNG, FakeBotApi
+from tests.telegram_helpers import settings_for
 
 VOICE = b"OggS\x00\x02 a voice note"
 LETTER = b"%PDF-1.4 a letter from home"
@@ -60,8 +60,8 @@ async def test_files_are_fetched_from_telegram_into_the_zip(
                 Said("video", file_id="gone-from-telegram"),
             ],
         )
-        bot = Bot(api.token, base_url=api.base_url, base_file_url=api.base_file_url)
-        async with TelegramFiles(bot) as files:
+        # As `cornerstones export --with-media` makes it: the bot's own settings and backend.
+        async with TelegramFiles.for_settings(settings_for(api)) as files:
             path = await export(
                 sessions, content, "Oak Tree School", None, "docx", tmp_path, media_source=files
             )
