@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Executable
@@ -154,25 +156,30 @@ async def already_applied(
 
 
 async def mark_unreachable(session: AsyncSession, transport: str, address: str) -> bool:
-    partner_id = select(Contact.partner_id).where(
-        Contact.transport == transport, Contact.address == address
-    )
-    result = await session.execute(
-        update(Partner)
-        .where(Partner.id.in_(partner_id.scalar_subquery()), Partner.unreachable_at.is_(None))
-        .values(unreachable_at=utcnow())
-    )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    """The partner at this address cannot be written to (blocked the bot); True if news."""
+    return await _set_unreachable(session, transport, address, utcnow())
 
 
 async def mark_reachable(session: AsyncSession, transport: str, address: str) -> bool:
+    """The partner at this address can be written to again; True if news."""
+    return await _set_unreachable(session, transport, address, None)
+
+
+async def _set_unreachable(
+    session: AsyncSession, transport: str, address: str, unreachable_at: datetime | None
+) -> bool:
     partner_id = select(Contact.partner_id).where(
         Contact.transport == transport, Contact.address == address
     )
+    changes = (
+        Partner.unreachable_at.is_(None)
+        if unreachable_at is not None
+        else Partner.unreachable_at.is_not(None)
+    )
     result = await session.execute(
         update(Partner)
-        .where(Partner.id.in_(partner_id.scalar_subquery()), Partner.unreachable_at.is_not(None))
-        .values(unreachable_at=None)
+        .where(Partner.id.in_(partner_id.scalar_subquery()), changes)
+        .values(unreachable_at=unreachable_at)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
