@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import TypeVarTuple
 
 from sqlalchemy import CompoundSelect, Select, distinct, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,6 +31,8 @@ from bot.state.models import (
     SafeguardingAlert,
     utcnow,
 )
+
+Row = TypeVarTuple("Row")  # a query's columns
 
 
 class Reach(StrEnum):
@@ -307,24 +310,17 @@ async def replies_to(
     held = exists().where(
         SafeguardingAlert.evidence_id == Evidence.id, SafeguardingAlert.released.is_(False)
     )
+    query = select(
+        Partner.role,
+        Partner.number,
+        Evidence.kind,
+        Evidence.text,
+        held,
+        Evidence.id,
+        Evidence.statement_id,
+    )
     rows = await session.execute(
-        select(
-            Partner.role,
-            Partner.number,
-            Evidence.kind,
-            Evidence.text,
-            held,
-            Evidence.id,
-            Evidence.statement_id,
-        )
-        .join(Partner, Partner.id == Evidence.partner_id)
-        .join(Prompt, Prompt.id == Evidence.prompt_id)
-        .where(
-            Evidence.prompt_id == prompt_id,
-            Prompt.organisation_id == organisation_id,
-            Partner.organisation_id == organisation_id,
-        )
-        .order_by(Evidence.id)
+        _replies_to_own_prompt(query, organisation_id, prompt_id).order_by(Evidence.id)
     )
     return [PromptReply(*row) for row in rows]
 
@@ -333,12 +329,19 @@ async def reply_evidence(
     session: AsyncSession, organisation_id: int, prompt_id: int, evidence_id: int
 ) -> Evidence | None:
     """One reply to one of the organisation's prompts, from a partner of the organisation."""
-    return await session.scalar(
-        select(Evidence)
-        .join(Partner, Partner.id == Evidence.partner_id)
+    query = select(Evidence).where(Evidence.id == evidence_id)
+    return await session.scalar(_replies_to_own_prompt(query, organisation_id, prompt_id))
+
+
+def _replies_to_own_prompt(
+    query: Select[*Row], organisation_id: int, prompt_id: int
+) -> Select[*Row]:
+    """`query` over the evidence that answers this prompt of the organisation's, from one of
+    its partners: one organisation never sees another's replies."""
+    return (
+        query.join(Partner, Partner.id == Evidence.partner_id)
         .join(Prompt, Prompt.id == Evidence.prompt_id)
         .where(
-            Evidence.id == evidence_id,
             Evidence.prompt_id == prompt_id,
             Prompt.organisation_id == organisation_id,
             Partner.organisation_id == organisation_id,
