@@ -49,6 +49,13 @@ def step_to(clock: SteppedClock, moment: datetime) -> None:
     clock.advance((moment - clock.now()).total_seconds())
 
 
+async def with_a_parent(engine: Engine, sessions: SessionFactory) -> Chat:
+    """A co-ordinator's chat, and a parent carer ("p1") who has joined their organisation."""
+    chat, invites = await coordinator(engine, sessions)
+    await partner(engine, invites.parent_carer, "p1")
+    return chat
+
+
 async def schedule_prompt(chat: Chat, typed: str, question: str = QUESTION) -> None:
     await play(
         chat,
@@ -91,8 +98,7 @@ def to_partners(courier: RecordingCourier) -> list[str]:
 async def test_a_prompt_is_scheduled_by_a_typed_time_read_back_and_stored_in_utc(
     engine: Engine, sessions: SessionFactory, typed: str, read_back: str, stored: str
 ) -> None:
-    chat, invites = await coordinator(engine, sessions)
-    await partner(engine, invites.parent_carer, "p1")
+    chat = await with_a_parent(engine, sessions)
     with errands_at(engine, WEDNESDAY):
         await play(
             chat,
@@ -136,8 +142,7 @@ async def test_a_prompt_is_scheduled_by_a_typed_time_read_back_and_stored_in_utc
 async def test_a_time_in_quiet_hours_is_said_to_wait_for_their_end(
     engine: Engine, sessions: SessionFactory
 ) -> None:
-    chat, invites = await coordinator(engine, sessions)
-    await partner(engine, invites.parent_carer, "p1")
+    chat = await with_a_parent(engine, sessions)
     async with sessions() as session, session.begin():
         await session.execute(update(Organisation).values(quiet_from="20:00", quiet_until="08:00"))
     with errands_at(engine, WEDNESDAY):
@@ -192,8 +197,7 @@ async def test_a_send_stopped_before_its_time_never_goes(
     engine: Engine, sessions: SessionFactory
 ) -> None:
     clock = SteppedClock(WEDNESDAY)
-    chat, invites = await coordinator(engine, sessions)
-    await partner(engine, invites.parent_carer, "p1")
+    chat = await with_a_parent(engine, sessions)
     with errands_at(engine, clock):
         await schedule_prompt(chat, "Monday 9am")
         await play(
@@ -293,8 +297,7 @@ async def test_a_time_that_cannot_be_taken_is_explained_and_the_words_are_kept(
     engine: Engine, sessions: SessionFactory
 ) -> None:
     clock = SteppedClock(WEDNESDAY)
-    chat, invites = await coordinator(engine, sessions)
-    await partner(engine, invites.parent_carer, "p1")
+    chat = await with_a_parent(engine, sessions)
     with errands_at(engine, clock):
         await play(
             chat,
@@ -432,8 +435,7 @@ async def test_closing_the_round_stops_what_was_scheduled_for_it(
     engine: Engine, sessions: SessionFactory
 ) -> None:
     clock = SteppedClock(WEDNESDAY)
-    chat, invites = await coordinator(engine, sessions)
-    await partner(engine, invites.parent_carer, "p1")
+    chat = await with_a_parent(engine, sessions)
     with errands_at(engine, clock):
         await schedule_prompt(chat, "Monday 9am")
         await play(
@@ -456,8 +458,7 @@ async def test_closing_the_round_stops_what_was_scheduled_for_it(
 async def test_a_new_round_stops_what_was_scheduled_for_the_last(
     engine: Engine, sessions: SessionFactory
 ) -> None:
-    chat, invites = await coordinator(engine, sessions)
-    await partner(engine, invites.parent_carer, "p1")
+    chat = await with_a_parent(engine, sessions)
     with errands_at(engine, WEDNESDAY):
         await schedule_prompt(chat, "Monday 9am")
         await play(
